@@ -1,0 +1,9 @@
+package io.imsystem.common.api;
+
+/** The success envelope every JSON answer carries: {@code {"code":0,"message":"ok","data":...}}. */
+public record ApiResponse<T>(int code, String message, T data) {
+
+    public static <T> ApiResponse<T> ok(T data) {
+        return new ApiResponse<>(0, "ok", data);
+    }
+}

@@ -1,0 +1,40 @@
+package io.imsystem.common.api;
+
+/** The machine codes of the error envelope (API.md). */
+public final class ErrorCodes {
+    public static final String VALIDATION_FAILED = "VALIDATION_FAILED";
+    public static final String NOT_FOUND = "NOT_FOUND";
+    public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
+    public static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
+    public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
+    public static final String FORBIDDEN = "FORBIDDEN";
+    public static final String UNAUTHORIZED = "UNAUTHORIZED";
+    public static final String TOKEN_INVALID = "TOKEN_INVALID";
+    public static final String TOKEN_EXPIRED = "TOKEN_EXPIRED";
+    public static final String INVALID_CREDENTIALS = "INVALID_CREDENTIALS";
+    public static final String USERNAME_TAKEN = "USERNAME_TAKEN";
+    public static final String EMAIL_TAKEN = "EMAIL_TAKEN";
+    public static final String IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT";
+    public static final String RATE_LIMITED = "RATE_LIMITED";
+    public static final String UNAVAILABLE = "UNAVAILABLE";
+    public static final String INTERNAL = "INTERNAL_ERROR";
+
+    private ErrorCodes() {
+    }
+
+    /** The machine code a bare HTTP status stands for, where nothing more specific is known. */
+    public static String forStatus(int status) {
+        return switch (status) {
+            case 400 -> VALIDATION_FAILED;
+            case 401 -> UNAUTHORIZED;
+            case 403 -> FORBIDDEN;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 413 -> PAYLOAD_TOO_LARGE;
+            case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 429 -> RATE_LIMITED;
+            case 502, 503, 504 -> UNAVAILABLE;
+            default -> status >= 500 ? INTERNAL : VALIDATION_FAILED;
+        };
+    }
+}

@@ -1,0 +1,132 @@
+package io.imsystem.common.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+
+/** Maps every failure of a REST call to the error envelope with its real HTTP status. */
+public class ErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        Response.ResponseBuilder builder = Response.status(e.status())
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(e.status(), e.getMessage(), e.errorCode(), e.fields()));
+        if (e.retryAfterSeconds() != null) {
+            builder.header("Retry-After", e.retryAfterSeconds());
+        }
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.errorf(e, "request failed with %d", status);
+        }
+        String message = switch (status) {
+            case 404 -> "not found";
+            case 405 -> "method not allowed";
+            case 406 -> "not acceptable";
+            case 413 -> "request body too large";
+            case 415 -> "unsupported media type, send application/json";
+            case 400 -> e.getCause() instanceof JsonProcessingException ? "malformed JSON body" : "bad request";
+            default -> Response.Status.fromStatusCode(status) != null
+                    ? Response.Status.fromStatusCode(status).getReasonPhrase().toLowerCase()
+                    : "error";
+        };
+        return envelope(status, ErrorCodes.forStatus(status), message, null);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidJson(JsonProcessingException e) {
+        return envelope(400, ErrorCodes.VALIDATION_FAILED, "malformed JSON body", null);
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e) {
+        return wrongType(e);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFormat(InvalidFormatException e) {
+        return wrongType(e);
+    }
+
+    @ServerExceptionMapper
+    public Response constraint(ConstraintViolationException e) {
+        Map<String, String> fields = new TreeMap<>();
+        for (ConstraintViolation<?> v : e.getConstraintViolations()) {
+            fields.putIfAbsent(leaf(v.getPropertyPath().toString()), v.getMessage());
+        }
+        String message = fields.entrySet().stream().map(f -> f.getKey() + ": " + f.getValue())
+                .collect(Collectors.joining("; "));
+        return envelope(400, ErrorCodes.VALIDATION_FAILED, message, fields);
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        boolean expired = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidJwtException jwt && jwt.hasExpired()) {
+                expired = true;
+            }
+        }
+        return expired
+                ? envelope(401, ErrorCodes.TOKEN_EXPIRED, "token expired", null)
+                : envelope(401, ErrorCodes.TOKEN_INVALID, "token invalid or revoked", null);
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return envelope(401, ErrorCodes.UNAUTHORIZED, "authentication required", null);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return envelope(403, ErrorCodes.FORBIDDEN, "forbidden", null);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        LOG.error("unexpected failure", e);
+        return envelope(500, ErrorCodes.INTERNAL, "internal error", null);
+    }
+
+    private static Response wrongType(JsonMappingException e) {
+        String field = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
+                .collect(Collectors.joining("."));
+        if (field.isEmpty()) {
+            return envelope(400, ErrorCodes.VALIDATION_FAILED, "malformed JSON body", null);
+        }
+        return envelope(400, ErrorCodes.VALIDATION_FAILED, field + ": wrong type", Map.of(field, "wrong type"));
+    }
+
+    private static String leaf(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+
+    static Response envelope(int status, String code, String message, Map<String, String> fields) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(status, message, code, fields)).build();
+    }
+}

@@ -1,0 +1,48 @@
+package io.imsystem.common.config;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigUtils;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * Refuses unsafe settings at start: the original's shared JWT secret is gone (said clearly
+ * instead of being ignored), and production never runs with the development key or an
+ * empty database password.
+ */
+@ApplicationScoped
+public class StartupGuard {
+
+    private static final Logger LOG = Logger.getLogger(StartupGuard.class);
+
+    void check(@Observes StartupEvent event) {
+        Config config = ConfigProvider.getConfig();
+        if (System.getenv("JWT_SECRET") != null) {
+            LOG.warn("JWT_SECRET is set but no longer used: tokens are signed with an RS256 key pair. "
+                    + "Set JWT_PRIVATE_KEY (auth-service) and JWT_PUBLIC_KEY (every service) to PEM files, and unset JWT_SECRET.");
+        }
+        if (!ConfigUtils.getProfiles().contains("prod")) {
+            return;
+        }
+        Optional<String> publicKey = config.getOptionalValue("mp.jwt.verify.publickey.location", String.class);
+        Optional<String> privateKey = config.getOptionalValue("smallrye.jwt.sign.key.location", String.class);
+        for (Optional<String> key : java.util.List.of(publicKey, privateKey)) {
+            if (key.filter(StartupGuard::isDevelopmentKey).isPresent()) {
+                throw new IllegalStateException("Refusing to start in prod with the development key pair ("
+                        + key.get() + "). Set JWT_PUBLIC_KEY and JWT_PRIVATE_KEY to your own keys.");
+            }
+        }
+        boolean hasDatabase = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isPresent();
+        if (hasDatabase && config.getOptionalValue("quarkus.datasource.password", String.class).filter(p -> !p.isBlank()).isEmpty()) {
+            throw new IllegalStateException("Refusing to start in prod with an empty database password. Set DB_PASSWORD.");
+        }
+    }
+
+    static boolean isDevelopmentKey(String location) {
+        return location.contains("dev-public.pem") || location.contains("dev-private.pem") || location.contains("test-keys/");
+    }
+}

@@ -1,0 +1,70 @@
+package io.imsystem.common.redis;
+
+import io.smallrye.config.ConfigMapping;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+
+/**
+ * Every Redis key and stream name the services share (DESIGN.md), behind one optional prefix
+ * ({@code IM_REDIS_KEY_PREFIX}) so that test runs of several modules never see each other's keys.
+ */
+@ApplicationScoped
+public class Keys {
+
+    /** Settings of the shared Redis names. */
+    @ConfigMapping(prefix = "im.redis")
+    public interface Config {
+        /** Put before every key; empty in production. */
+        Optional<String> keyPrefix();
+    }
+
+    private final String p;
+
+    public Keys(Config config) {
+        this.p = config.keyPrefix().orElse("");
+    }
+
+    public String prefix() {
+        return p;
+    }
+
+    /** Marker of a revoked access token, written by auth with the token's rest of life as TTL. */
+    public String revoked(String jti) {
+        return p + "im:auth:revoked:" + jti;
+    }
+
+    /** Route table of one user: hash connId → gatewayId, owned by presence. */
+    public String route(long userId) {
+        return p + "im:route:" + userId;
+    }
+
+    /** The delivery stream that one gateway alone consumes. */
+    public String gatewayStream(String gatewayId) {
+        return p + "im:gw:" + gatewayId;
+    }
+
+    /** Heartbeat batches and gateway-down notices from gateways to presence. */
+    public String presenceEvents() {
+        return p + "im:presence:events";
+    }
+
+    /** Sent, read and deleted events of message-service, for presence and metrics. */
+    public String messageEvents() {
+        return p + "im:message:events";
+    }
+
+    /** Online set: zset userId → last heartbeat (epoch millis), owned by presence. */
+    public String online() {
+        return p + "im:online";
+    }
+
+    /** Presence of one user: hash status, last_seen, devices, owned by presence. */
+    public String presence(long userId) {
+        return p + "im:presence:" + userId;
+    }
+
+    /** Any other key of a service's own, under the same prefix. */
+    public String of(String suffix) {
+        return p + suffix;
+    }
+}
