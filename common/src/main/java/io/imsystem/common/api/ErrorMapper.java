@@ -83,15 +83,18 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e) {
-        boolean expired = false;
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        ApiError error = tokenError(e);
+        return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
+    }
+
+    /** The 401 envelope for a refused token: TOKEN_EXPIRED when it expired, TOKEN_INVALID otherwise. */
+    public static ApiError tokenError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof InvalidJwtException jwt && jwt.hasExpired()) {
-                expired = true;
+                return new ApiError(401, "token expired", ErrorCodes.TOKEN_EXPIRED);
             }
         }
-        return expired
-                ? envelope(401, ErrorCodes.TOKEN_EXPIRED, "token expired", null)
-                : envelope(401, ErrorCodes.TOKEN_INVALID, "token invalid or revoked", null);
+        return new ApiError(401, "token invalid or revoked", ErrorCodes.TOKEN_INVALID);
     }
 
     @ServerExceptionMapper

@@ -2,6 +2,8 @@ package io.imsystem.common.http;
 
 import io.imsystem.common.api.ApiError;
 import io.imsystem.common.api.ErrorCodes;
+import io.imsystem.common.api.ErrorMapper;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.Json;
@@ -13,6 +15,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
@@ -21,6 +24,8 @@ import org.jboss.logging.MDC;
  */
 @ApplicationScoped
 public class HttpEdge {
+
+    private static final Logger LOG = Logger.getLogger(HttpEdge.class);
 
     public static final String REQUEST_ID = "X-Request-Id";
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -52,14 +57,31 @@ public class HttpEdge {
     }
 
     void fallbacks(@Observes Router router) {
+        // Every failure ends here, so none reaches Quarkus's default handler, which would log the
+        // full URI (a socket's ?token= with it).
         router.route().order(Integer.MIN_VALUE).failureHandler(rc -> {
-            int status = rc.statusCode();
-            if (status >= 400 && status < 600 && !rc.response().headWritten()) {
-                String message = status == 413 ? "request body too large" : "request failed";
-                write(rc, status, ErrorCodes.forStatus(status), message);
-            } else {
-                rc.next();
+            if (rc.response().headWritten()) {
+                if (!rc.response().ended()) {
+                    rc.response().reset();
+                }
+                return;
             }
+            if (rc.failure() instanceof AuthenticationFailedException) {
+                rc.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(Json.encode(ErrorMapper.tokenError(rc.failure())));
+                return;
+            }
+            int status = rc.statusCode();
+            if (status < 400 || status > 599) {
+                LOG.errorf(rc.failure(), "%s %s failed", rc.request().method(), rc.normalizedPath());
+                status = 500;
+            }
+            String message = switch (status) {
+                case 413 -> "request body too large";
+                case 500 -> "internal error";
+                default -> "request failed";
+            };
+            write(rc, status, ErrorCodes.forStatus(status), message);
         });
         router.route().order(Integer.MAX_VALUE).handler(rc -> write(rc, 404, ErrorCodes.NOT_FOUND, "no such route"));
     }

@@ -1,0 +1,73 @@
+package io.imsystem.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Settings of the gateway: its id, the services behind it, and the limits of its sockets. */
+@ConfigMapping(prefix = "im.gateway")
+public interface GatewayConfig {
+
+    /** This gateway's id in the route table and the name of its stream; generated when unset. */
+    Optional<String> id();
+
+    /** Base URLs of the services behind the gateway. */
+    Backends backends();
+
+    Ws ws();
+
+    interface Backends {
+        @WithDefault("http://localhost:8081")
+        String auth();
+
+        @WithDefault("http://localhost:8082")
+        String message();
+
+        @WithDefault("http://localhost:8083")
+        String presence();
+
+        /** Time to connect to a backend before answering 503. */
+        @WithDefault("1s")
+        Duration connectTimeout();
+
+        /** Time a backend may take to answer before the gateway answers 504. */
+        @WithDefault("30s")
+        Duration requestTimeout();
+    }
+
+    interface Ws {
+        /** Server pings every this often (WS_PING_INTERVAL). */
+        @WithDefault("30s")
+        Duration pingInterval();
+
+        /** A connection that sent nothing (not even a pong) for this long is closed (WS_READ_TIMEOUT). */
+        @WithDefault("90s")
+        Duration readTimeout();
+
+        /** How often the gateway sends presence its batch of open connections. */
+        @WithDefault("30s")
+        Duration heartbeatInterval();
+
+        /** Origins allowed to open a socket (WS_ALLOWED_ORIGINS); the gateway's own origin is always allowed. */
+        @WithDefault("http://localhost:8080,http://127.0.0.1:8080")
+        List<String> allowedOrigins();
+
+        /** Client frames per second above which the connection is closed with 1008. */
+        @WithDefault("50")
+        int maxFramesPerSecond();
+
+        /** Client frames that fail as malformed or unknown, in a row, before the connection is closed with 1008. */
+        @WithDefault("20")
+        int maxBadFrames();
+
+        /** Frames written but not yet flushed to one slow client before it is closed with 1013. */
+        @WithDefault("1000")
+        int maxPendingFrames();
+
+        /** Largest client frame; larger ones close the connection with 1009. */
+        @WithDefault("65536")
+        int maxFrameSize();
+    }
+}

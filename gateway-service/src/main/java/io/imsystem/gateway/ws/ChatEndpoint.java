@@ -1,0 +1,42 @@
+package io.imsystem.gateway.ws;
+
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.buffer.Buffer;
+import jakarta.inject.Inject;
+
+/** The callbacks of the chat socket; {@link WsEndpoint} and {@link ApiWsEndpoint} mount it on its two paths. */
+public abstract class ChatEndpoint {
+
+    @Inject
+    ChatSessions sessions;
+
+    @OnOpen
+    public void onOpen(WebSocketConnection connection) {
+        sessions.opened(connection);
+    }
+
+    @OnTextMessage
+    public void onText(WebSocketConnection connection, String frame) {
+        sessions.received(connection, frame);
+    }
+
+    @OnPongMessage
+    public void onPong(WebSocketConnection connection, Buffer data) {
+        sessions.touched(connection);
+    }
+
+    @OnClose
+    public void onClose(WebSocketConnection connection) {
+        sessions.closed(connection);
+    }
+
+    @OnError
+    public void onError(WebSocketConnection connection, Throwable error) {
+        sessions.failed(connection, error);
+    }
+}
