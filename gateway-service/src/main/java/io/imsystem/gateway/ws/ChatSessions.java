@@ -17,6 +17,8 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +45,9 @@ public class ChatSessions {
     static final UserData.TypedKey<String> JTI = UserData.TypedKey.forString("im.jti");
     static final UserData.TypedKey<String> BEARER = UserData.TypedKey.forString("im.bearer");
     static final UserData.TypedKey<Long> SINCE_SEQ = UserData.TypedKey.forLong("im.since");
+    static final UserData.TypedKey<HttpConnection> TRANSPORT = new UserData.TypedKey<>("im.transport");
+    /** A socket that does not complete the close handshake in this time is cut. */
+    private static final long CLOSE_GRACE_MILLIS = 5000;
 
     private static final Logger LOG = Logger.getLogger(ChatSessions.class);
     private static final int PAGE = 100;
@@ -58,10 +63,12 @@ public class ChatSessions {
     private final Relay relay;
     private final Counter framesOut;
     private final Counter slowClosed;
+    private final Vertx vertx;
 
     public ChatSessions(GatewayConfig config, GatewayIdentity identity, ObjectMapper mapper,
             @RestClient MessageClient messages, @RestClient PresenceClient presence, Relay relay,
-            MeterRegistry registry) {
+            MeterRegistry registry, Vertx vertx) {
+        this.vertx = vertx;
         this.limits = config.ws();
         this.gatewayId = identity.id();
         this.mapper = mapper;
@@ -77,7 +84,8 @@ public class ChatSessions {
 
     void opened(WebSocketConnection socket) {
         UserData data = socket.userData();
-        ClientConnection c = new ClientConnection(socket.id(), data.get(USER_ID), data.get(JTI), data.get(BEARER), socket);
+        ClientConnection c = new ClientConnection(socket.id(), data.get(USER_ID), data.get(JTI), data.get(BEARER), socket,
+                data.get(TRANSPORT));
         byId.put(c.id, c);
         byUser.computeIfAbsent(c.userId, k -> ConcurrentHashMap.newKeySet()).add(c);
         Long since = data.get(SINCE_SEQ);
@@ -425,6 +433,12 @@ public class ChatSessions {
         if (c.closing.compareAndSet(false, true)) {
             c.socket.close(new CloseReason(code, reason)).subscribe().with(x -> {
             }, e -> LOG.debugf("close of %s failed: %s", c.id, e.toString()));
+            // A client that never reads never answers the close frame: cut its connection.
+            vertx.setTimer(CLOSE_GRACE_MILLIS, t -> {
+                if (byId.containsKey(c.id) && c.transport != null) {
+                    c.transport.close();
+                }
+            });
         }
     }
 

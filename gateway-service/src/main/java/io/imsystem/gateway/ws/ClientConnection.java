@@ -1,6 +1,7 @@
 package io.imsystem.gateway.ws;
 
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.http.HttpConnection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ final class ClientConnection {
     final String jti;
     final String bearer;
     final WebSocketConnection socket;
+    final HttpConnection transport;
     final AtomicInteger unflushed = new AtomicInteger();
     final AtomicBoolean closing = new AtomicBoolean();
     volatile long lastSeenMillis = System.currentTimeMillis();
@@ -43,7 +45,8 @@ final class ClientConnection {
     private int framesInWindow;
     private int badFramesInRow;
 
-    ClientConnection(String id, long userId, String jti, String bearer, WebSocketConnection socket) {
+    ClientConnection(String id, long userId, String jti, String bearer, WebSocketConnection socket, HttpConnection transport) {
+        this.transport = transport;
         this.id = id;
         this.userId = userId;
         this.jti = jti;

@@ -59,6 +59,7 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         context.userData().put(ChatSessions.USER_ID, userId);
         context.userData().put(ChatSessions.JTI, jwt.getTokenID());
         context.userData().put(ChatSessions.BEARER, "Bearer " + jwt.getRawToken());
+        context.userData().put(ChatSessions.TRANSPORT, context.httpRequest().connection());
         if (since != null) {
             context.userData().put(ChatSessions.SINCE_SEQ, since);
         }

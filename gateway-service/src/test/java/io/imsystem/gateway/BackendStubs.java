@@ -1,0 +1,148 @@
+package io.imsystem.gateway;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Stand-ins for presence- and message-service on a real local port, so the gateway's own tests
+ * see real HTTP calls (the real services meet in system-tests). Auth points at a closed port.
+ */
+public class BackendStubs implements QuarkusTestResourceLifecycleManager {
+
+    public static final List<JsonObject> registrations = new CopyOnWriteArrayList<>();
+    public static final List<String> unregistrations = new CopyOnWriteArrayList<>();
+    public static final List<JsonObject> sends = new CopyOnWriteArrayList<>();
+    public static final List<JsonObject> delivered = new CopyOnWriteArrayList<>();
+    public static final Map<Long, List<JsonObject>> offline = new ConcurrentHashMap<>();
+    public static final Map<Long, List<JsonObject>> timeline = new ConcurrentHashMap<>();
+    public static volatile boolean presenceDown;
+    public static volatile long offlineDelayMillis;
+    private static final AtomicLong ids = new AtomicLong(5000);
+
+    private Vertx vertx;
+
+    public static void reset() {
+        registrations.clear();
+        unregistrations.clear();
+        sends.clear();
+        delivered.clear();
+        offline.clear();
+        timeline.clear();
+        presenceDown = false;
+        offlineDelayMillis = 0;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create());
+        router.post("/internal/v1/connections").handler(rc -> {
+            if (presenceDown) {
+                rc.response().setStatusCode(503).end();
+                return;
+            }
+            JsonObject body = rc.body().asJsonObject().put("x_service", rc.request().getHeader("X-Service"))
+                    .put("authorization", rc.request().getHeader("Authorization"));
+            registrations.add(body);
+            ok(rc, new JsonObject().put("devices", 1));
+        });
+        router.delete("/internal/v1/connections/:id").handler(rc -> {
+            unregistrations.add(rc.pathParam("id"));
+            ok(rc, new JsonObject().put("devices", 0));
+        });
+        router.get("/api/v1/messages/offline").handler(rc -> {
+            long user = userOf(rc);
+            long after = Long.parseLong(rc.request().getParam("after_seq", "0"));
+            int limit = Integer.parseInt(rc.request().getParam("limit", "100"));
+            JsonArray page = new JsonArray();
+            offline.getOrDefault(user, List.of()).stream().filter(m -> m.getLong("seq") > after).limit(limit).forEach(page::add);
+            vertx.setTimer(Math.max(1, offlineDelayMillis), t -> ok(rc, new JsonObject().put("messages", page).put("total", page.size())));
+        });
+        router.get("/api/v1/messages/sync").handler(rc -> {
+            long user = userOf(rc);
+            long after = Long.parseLong(rc.request().getParam("after_seq", "0"));
+            JsonArray page = new JsonArray();
+            timeline.getOrDefault(user, List.of()).stream().filter(m -> m.getLong("seq") > after).forEach(page::add);
+            long next = page.stream().mapToLong(m -> ((JsonObject) m).getLong("seq")).max().orElse(after);
+            ok(rc, new JsonObject().put("messages", page).put("next_seq", next).put("has_more", false));
+        });
+        router.post("/api/v1/messages/send").handler(rc -> {
+            JsonObject body = rc.body().asJsonObject();
+            sends.add(body.copy().put("connection", rc.request().getHeader("X-Connection-Id"))
+                    .put("authorization", rc.request().getHeader("Authorization")));
+            long receiver = body.getLong("receiver_id", body.getLong("toUserId", 0L));
+            if (receiver == 404L) {
+                rc.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("code", 404).put("message", "user not found").put("error", "NOT_FOUND").encode());
+                return;
+            }
+            long id = ids.incrementAndGet();
+            ok(rc, new JsonObject().put("id", id).put("seq", 7).put("sender_id", userOf(rc))
+                    .put("receiver_id", body.getValue("receiver_id")).put("content", body.getString("content"))
+                    .put("client_msg_id", body.getString("client_msg_id")).put("created_at", "2026-11-24T21:58:59Z"));
+        });
+        router.post("/api/v1/messages/delivered").handler(rc -> {
+            delivered.add(rc.body().asJsonObject());
+            ok(rc, new JsonObject().put("marked", 1));
+        });
+        router.get("/api/v1/messages/echo").handler(rc -> rc.response().setStatusCode(418)
+                .putHeader("X-Backend", "message").putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("query", rc.request().query())
+                        .put("forwarded_for", rc.request().getHeader("X-Forwarded-For"))
+                        .put("request_id", rc.request().getHeader("X-Request-Id")).encode()));
+        router.get("/api/v1/messages/slow").handler(rc -> {
+            // never answers: the gateway must time out
+        });
+        router.get("/q/health/ready").handler(rc -> rc.response().end("{\"status\":\"UP\"}"));
+        int port = freePort();
+        HttpServer server = vertx.createHttpServer().requestHandler(router);
+        server.listen(port).toCompletionStage().toCompletableFuture().join();
+        String url = "http://localhost:" + port;
+        return Map.of(
+                "im.gateway.backends.presence", url,
+                "im.gateway.backends.message", url,
+                "im.gateway.backends.auth", "http://localhost:" + freePort());
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
+    /** The user id of the (already verified by the gateway) bearer token: its subject. */
+    static long userOf(RoutingContext rc) {
+        String token = rc.request().getHeader("Authorization").substring("Bearer ".length());
+        String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+        return Long.parseLong(new JsonObject(payload).getString("sub"));
+    }
+
+    private static void ok(RoutingContext rc, Object data) {
+        rc.response().putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("code", 0).put("message", "ok").put("data", data).encode());
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

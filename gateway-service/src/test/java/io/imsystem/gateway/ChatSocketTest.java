@@ -1,0 +1,337 @@
+package io.imsystem.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imsystem.common.redis.Keys;
+import io.imsystem.common.redis.StreamFields;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.build.Jwt;
+import io.vertx.core.json.JsonObject;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocketHandshakeException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.jwt.Claims;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The chat socket against real Redis and real HTTP backends (stubbed presence and message). */
+@QuarkusTest
+@QuarkusTestResource(BackendStubs.class)
+class ChatSocketTest {
+
+    private static final AtomicLong USERS = new AtomicLong(100 + (System.nanoTime() % 1000) * 1000);
+
+    @TestHTTPResource("/ws")
+    URI http;
+
+    URI ws;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    Keys keys;
+
+    @Inject
+    MeterRegistry registry;
+
+    Counter slowClosed;
+
+    @BeforeEach
+    void reset() {
+        ws = URI.create(http.toString().replaceFirst("^http", "ws"));
+        BackendStubs.reset();
+        slowClosed = registry.counter("im.gateway.connections.closed.slow");
+    }
+
+    static String token(long userId, String jti) {
+        return Jwt.issuer("im-system").subject(Long.toString(userId)).claim("username", "u" + userId)
+                .claim(Claims.jti.name(), jti).expiresIn(600).sign();
+    }
+
+    TestSocket connect(long userId) throws InterruptedException {
+        return connect(userId, UUID.randomUUID().toString(), "");
+    }
+
+    TestSocket connect(long userId, String jti, String query) throws InterruptedException {
+        int before = BackendStubs.registrations.size();
+        TestSocket socket = TestSocket.open(ws + "?token=" + token(userId, jti) + query);
+        for (int i = 0; i < 500 && BackendStubs.registrations.size() == before; i++) {
+            Thread.sleep(20);
+        }
+        return socket;
+    }
+
+    String connectionIdOf(long userId) {
+        return BackendStubs.registrations.stream().filter(r -> r.getLong("user_id") == userId)
+                .reduce((a, b) -> b).orElseThrow().getString("conn_id");
+    }
+
+    void deliver(String frame, Map<String, String> extra) {
+        Map<String, String> entry = new HashMap<>(extra);
+        entry.put(StreamFields.TYPE, StreamFields.DELIVER);
+        entry.put(StreamFields.FRAME, frame);
+        redis.stream(String.class).xadd(keys.gatewayStream("gw-test"), entry);
+    }
+
+    static String chat(long msgId, long from, long to, String content) {
+        return new JsonObject().put("type", "chat").put("msg_id", msgId).put("seq", 0).put("from", from).put("to", to)
+                .put("content", content).put("msg_type", "text").put("timestamp", 1).put("offline", false).encode();
+    }
+
+    static JsonObject offlineEntry(long id, long seq, long from, long to) {
+        return new JsonObject().put("id", id).put("seq", seq).put("sender_id", from).put("receiver_id", to)
+                .put("content", "m" + id).put("type", "text").put("msg_type", "text").put("created_at", "2026-11-24T21:58:59Z");
+    }
+
+    @Test
+    void handshakeWithoutValidTokenIsRefusedWith401() {
+        CompletionException e = assertThrows(CompletionException.class, () -> TestSocket.open(ws.toString()));
+        assertEquals(401, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        e = assertThrows(CompletionException.class, () -> TestSocket.open(ws + "?token=garbage"));
+        assertEquals(401, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        String otherIssuer = Jwt.issuer("someone-else").subject("5").claim(Claims.jti.name(), "x").expiresIn(600).sign();
+        e = assertThrows(CompletionException.class, () -> TestSocket.open(ws + "?token=" + otherIssuer));
+        assertEquals(401, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+    }
+
+    @Test
+    void revokedTokenIsRefused() {
+        String jti = UUID.randomUUID().toString();
+        redis.value(String.class).setex(keys.revoked(jti), 60, "1");
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> TestSocket.open(ws + "?token=" + token(USERS.incrementAndGet(), jti)));
+        assertEquals(401, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+    }
+
+    @Test
+    void foreignOriginIsRefusedAndAllowedOriginsPass() throws Exception {
+        long user = USERS.incrementAndGet();
+        String url = ws + "?token=" + token(user, "o1");
+        CompletionException e = assertThrows(CompletionException.class, () -> new TestSocket(URI.create(url),
+                HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", "https://evil.example"), true));
+        assertEquals(403, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        try (TestSocket ok = new TestSocket(URI.create(url),
+                HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", "http://localhost:8080"), true)) {
+            ok.send("{\"type\":\"heartbeat\"}");
+            ok.next("heartbeat_ack");
+        }
+    }
+
+    @Test
+    void browserSubprotocolFormsAreAcceptedAndAnswered() throws Exception {
+        long user = USERS.incrementAndGet();
+        try (TestSocket s = new TestSocket(ws, HttpClient.newHttpClient().newWebSocketBuilder()
+                .subprotocols("Bearer", token(user, "p1")), true)) {
+            assertEquals("Bearer", s.socket.getSubprotocol());
+            s.send("{\"type\":\"heartbeat\"}");
+            s.next("heartbeat_ack");
+        }
+    }
+
+    @Test
+    void connectionIsRegisteredWithPresenceUnderTheUsersToken() throws Exception {
+        long user = USERS.incrementAndGet();
+        try (TestSocket s = connect(user)) {
+            JsonObject r = BackendStubs.registrations.get(BackendStubs.registrations.size() - 1);
+            assertEquals(user, r.getLong("user_id"));
+            assertEquals("gw-test", r.getString("gateway_id"));
+            assertEquals("gateway-service", r.getString("x_service"));
+            assertTrue(r.getString("authorization").startsWith("Bearer "));
+            String connId = r.getString("conn_id");
+            s.close();
+            for (int i = 0; i < 100 && !BackendStubs.unregistrations.contains(connId); i++) {
+                Thread.sleep(20);
+            }
+            assertTrue(BackendStubs.unregistrations.contains(connId), "closing unregisters the connection");
+        }
+    }
+
+    @Test
+    void offlineMessagesArePushedOnConnectThenLiveFramesWithoutDuplicates() throws Exception {
+        long user = USERS.incrementAndGet();
+        long peer = USERS.incrementAndGet();
+        BackendStubs.offline.put(user, List.of(offlineEntry(11, 1, peer, user), offlineEntry(12, 2, peer, user)));
+        BackendStubs.offlineDelayMillis = 300;
+        try (TestSocket s = connect(user)) {
+            // Arrives while the replay is still running: held back, then merged by seq.
+            deliver(chat(13, peer, user, "live"), Map.of(StreamFields.USERS, Long.toString(user), StreamFields.SEQS, "{\"" + user + "\":3}"));
+            deliver(chat(12, peer, user, "again"), Map.of(StreamFields.USERS, Long.toString(user), StreamFields.SEQS, "{\"" + user + "\":2}"));
+            List<JsonNode> chats = s.drain(1500).stream().filter(f -> "chat".equals(f.path("type").asText())).toList();
+            assertEquals(List.of(11L, 12L, 13L), chats.stream().map(f -> f.path("msg_id").asLong()).toList());
+            assertTrue(chats.get(0).path("offline").asBoolean());
+            assertFalse(chats.get(2).path("offline").asBoolean());
+            assertEquals(3, chats.get(2).path("seq").asLong());
+        }
+    }
+
+    @Test
+    void sinceSeqOnConnectResendsWhatTheClientMissed() throws Exception {
+        long user = USERS.incrementAndGet();
+        long peer = USERS.incrementAndGet();
+        BackendStubs.timeline.put(user, List.of(offlineEntry(21, 4, user, peer), offlineEntry(22, 5, peer, user), offlineEntry(23, 6, peer, user)));
+        try (TestSocket s = connect(user, UUID.randomUUID().toString(), "&since_seq=4")) {
+            List<Long> seqs = s.drain(800).stream().filter(f -> "chat".equals(f.path("type").asText()))
+                    .map(f -> f.path("seq").asLong()).toList();
+            assertEquals(List.of(5L, 6L), seqs);
+        }
+    }
+
+    @Test
+    void deliveryGivesEachUserItsOwnSeqAndSkipsTheSendingConnection() throws Exception {
+        long a = USERS.incrementAndGet();
+        long b = USERS.incrementAndGet();
+        try (TestSocket a1 = connect(a); TestSocket a2 = connect(a); TestSocket b1 = connect(b)) {
+            String a1Id = BackendStubs.registrations.stream().filter(r -> r.getLong("user_id") == a).findFirst().orElseThrow().getString("conn_id");
+            deliver(chat(31, a, b, "hi"), Map.of(StreamFields.USERS, a + "," + b,
+                    StreamFields.SEQS, "{\"" + a + "\":5,\"" + b + "\":9}", StreamFields.EXCLUDE_CONN, a1Id));
+            assertEquals(9, b1.next("chat").path("seq").asLong());
+            assertEquals(5, a2.next("chat").path("seq").asLong());
+            assertTrue(a1.drain(500).stream().noneMatch(f -> "chat".equals(f.path("type").asText())), "the sending connection gets an ack, not the chat");
+        }
+    }
+
+    @Test
+    void chatFrameIsSentToMessageServiceAndAcknowledged() throws Exception {
+        long a = USERS.incrementAndGet();
+        try (TestSocket s = connect(a)) {
+            s.send("{\"type\":\"chat\",\"to\":77,\"content\":\"hello\",\"client_msg_id\":\"c-1\"}");
+            JsonNode ack = s.next("ack");
+            assertEquals("c-1", ack.path("client_msg_id").asText());
+            assertEquals(7, ack.path("seq").asLong());
+            JsonObject sent = BackendStubs.sends.get(0);
+            assertEquals(77, sent.getLong("receiver_id"));
+            assertEquals(connectionIdOf(a), sent.getString("connection"));
+            s.send("{\"type\":\"message\",\"payload\":{\"toUserId\":404,\"content\":\"x\",\"msgType\":\"text\"}}");
+            JsonNode error = s.next("error");
+            assertEquals(404, error.path("code").asInt());
+            assertEquals("NOT_FOUND", error.path("error").asText());
+            assertEquals("message", error.path("ref").asText());
+            s.send("{\"type\":\"ack\",\"msg_ids\":[31,32]}");
+            for (int i = 0; i < 100 && BackendStubs.delivered.isEmpty(); i++) {
+                Thread.sleep(20);
+            }
+            assertEquals(List.of(31, 32), BackendStubs.delivered.get(0).getJsonArray("msg_ids").getList());
+        }
+    }
+
+    @Test
+    void badFramesGetErrorsAndTheConnectionStaysOpen() throws Exception {
+        try (TestSocket s = connect(USERS.incrementAndGet())) {
+            s.send("{oops");
+            assertEquals("VALIDATION_FAILED", s.next("error").path("error").asText());
+            s.send("[1,2]");
+            s.next("error");
+            s.send("{\"type\":\"teleport\"}");
+            assertEquals("teleport", s.next("error").path("ref").asText());
+            s.send("{\"type\":\"ack\",\"msg_ids\":\"all\"}");
+            assertEquals("ack", s.next("error").path("ref").asText());
+            s.send("{\"type\":\"heartbeat\"}");
+            s.next("heartbeat_ack");
+            assertFalse(s.closeCode.isDone());
+        }
+    }
+
+    @Test
+    void frameOver64KibClosesWith1009() throws Exception {
+        try (TestSocket s = connect(USERS.incrementAndGet())) {
+            s.send("{\"type\":\"chat\",\"content\":\"" + "x".repeat(70_000) + "\"}");
+            assertEquals(1009, s.awaitClose());
+        }
+    }
+
+    @Test
+    void floodClosesWith1008() throws Exception {
+        try (TestSocket s = connect(USERS.incrementAndGet())) {
+            for (int i = 0; i < 100 && !s.closeCode.isDone(); i++) {
+                s.socket.sendText("{\"type\":\"heartbeat\"}", true).exceptionally(e -> null).join();
+            }
+            assertEquals(1008, s.awaitClose());
+        }
+    }
+
+    @Test
+    void clientThatCannotKeepUpIsClosedWith1013() throws Exception {
+        long user = USERS.incrementAndGet();
+        TestSocket slow = new TestSocket(URI.create(ws + "?token=" + token(user, "slow")),
+                HttpClient.newHttpClient().newWebSocketBuilder(), false);
+        try (slow) {
+            for (int i = 0; i < 100 && BackendStubs.registrations.stream().noneMatch(r -> r.getLong("user_id") == user); i++) {
+                Thread.sleep(20);
+            }
+            String connId = connectionIdOf(user);
+            double before = slowClosed.count();
+            String big = "y".repeat(60_000);
+            for (int i = 0; i < 400; i++) {
+                deliver(chat(100_000 + i, 1, user, big), Map.of(StreamFields.USERS, Long.toString(user)));
+            }
+            for (int i = 0; i < 200 && slowClosed.count() == before; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(before + 1, slowClosed.count(), "closed with 1013 as too slow");
+            // It never reads, so it never sees the close frame: the server drops it after the close timeout.
+            for (int i = 0; i < 400 && !BackendStubs.unregistrations.contains(connId); i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(BackendStubs.unregistrations.contains(connId), "the slow connection is gone and unregistered");
+        }
+    }
+
+    @Test
+    void closeEntryClosesOnlyTheSocketsOfThatToken() throws Exception {
+        long user = USERS.incrementAndGet();
+        try (TestSocket first = connect(user, "jti-a", ""); TestSocket second = connect(user, "jti-b", "")) {
+            redis.stream(String.class).xadd(keys.gatewayStream("gw-test"), Map.of(StreamFields.TYPE, StreamFields.CLOSE,
+                    StreamFields.USER, Long.toString(user), StreamFields.JTI, "jti-a", StreamFields.REASON, "logout"));
+            assertEquals(1008, first.awaitClose());
+            second.send("{\"type\":\"heartbeat\"}");
+            second.next("heartbeat_ack");
+        }
+    }
+
+    @Test
+    void presenceUnreachableClosesWith1013() throws Exception {
+        BackendStubs.presenceDown = true;
+        try (TestSocket s = TestSocket.open(ws + "?token=" + token(USERS.incrementAndGet(), "down"))) {
+            assertEquals(1013, s.awaitClose());
+        }
+    }
+
+    @Test
+    void openConnectionsAreReportedToPresenceInHeartbeatBatches() throws Exception {
+        long user = USERS.incrementAndGet();
+        try (TestSocket s = connect(user)) {
+            String pair = connectionIdOf(user) + ":" + user;
+            boolean seen = false;
+            for (int i = 0; i < 60 && !seen; i++) {
+                List<StreamMessage<String, String, String>> entries = redis.stream(String.class)
+                        .xrange(keys.presenceEvents(), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"));
+                seen = entries.stream().anyMatch(e -> StreamFields.HEARTBEAT.equals(e.payload().get(StreamFields.TYPE))
+                        && "gw-test".equals(e.payload().get(StreamFields.GATEWAY))
+                        && List.of(e.payload().get(StreamFields.CONNS).split(",")).contains(pair));
+                Thread.sleep(100);
+            }
+            assertTrue(seen, "a heartbeat batch lists " + pair);
+            assertNull(s.frames.stream().filter(f -> "error".equals(f.path("type").asText())).findAny().orElse(null));
+        }
+    }
+}

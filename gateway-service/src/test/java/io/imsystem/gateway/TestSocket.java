@@ -1,0 +1,105 @@
+package io.imsystem.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real WebSocket client for tests; {@code reading=false} makes one that never reads (a slow client). */
+final class TestSocket implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    final WebSocket socket;
+
+    TestSocket(URI uri, WebSocket.Builder builder, boolean reading) {
+        this.socket = builder.connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, new WebSocket.Listener() {
+            final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public void onOpen(WebSocket webSocket) {
+                if (reading) {
+                    webSocket.request(1);
+                }
+            }
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    try {
+                        frames.add(JSON.readTree(partial.toString()));
+                    } catch (Exception e) {
+                        throw new AssertionError("server sent a frame that is not JSON: " + partial);
+                    }
+                    partial.setLength(0);
+                }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closeCode.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                closeCode.complete(-1);
+            }
+        }).join();
+    }
+
+    static TestSocket open(String url) {
+        return new TestSocket(URI.create(url), HttpClient.newHttpClient().newWebSocketBuilder(), true);
+    }
+
+    void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    JsonNode next(String type) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            JsonNode f = frames.poll(100, TimeUnit.MILLISECONDS);
+            if (f != null && type.equals(f.path("type").asText())) {
+                return f;
+            }
+        }
+        throw new AssertionError("no " + type + " frame within 10 s");
+    }
+
+    List<JsonNode> drain(long millis) throws InterruptedException {
+        List<JsonNode> out = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonNode f = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (f == null) {
+                return out;
+            }
+            out.add(f);
+        }
+    }
+
+    int awaitClose() throws Exception {
+        return closeCode.get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        socket.abort();
+    }
+}
