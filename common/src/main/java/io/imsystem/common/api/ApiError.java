@@ -1,9 +1,11 @@
 package io.imsystem.common.api;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /** The failure envelope: the HTTP status again as {@code code}, a human message and a machine code. */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApiError(int code, String message, String error, Map<String, String> fields) {
 

@@ -1,6 +1,7 @@
 package io.imsystem.gateway.client;
 
 import io.imsystem.common.redis.StreamFields;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -23,6 +24,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 public interface PresenceClient {
 
     /** The body of a connection registration. */
+    @RegisterForReflection
     record Registration(String connId, long userId, String gatewayId) {
     }
 

@@ -3,6 +3,7 @@ package io.imsystem.gateway.rest;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.gateway.config.GatewayConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -25,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class HealthResource {
 
     /** What {@code /health} answers. */
+    @RegisterForReflection
     public record Health(String status, Map<String, String> checks) {
     }
 
