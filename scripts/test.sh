@@ -6,4 +6,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/scripts/prepare.sh"
 cd "$ROOT"
+
+# The web page test drives Debian's Chromium with playwright-core (never a downloaded browser).
+if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
+if [ ! -d system-tests/browser/node_modules/playwright-core ]; then
+  (cd system-tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
 exec ./mvnw -B -ntp verify "$@"
