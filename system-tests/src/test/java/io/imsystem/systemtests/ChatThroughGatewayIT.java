@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imsystem.bench.Launcher;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The thinnest real slice of the product, across the four running services, through the gateway only. */
 class ChatThroughGatewayIT {
 
-    static SystemUnderTest system;
+    static Launcher system;
 
     record User(long id, String username, String token) {
         String bearer() {
@@ -34,7 +35,7 @@ class ChatThroughGatewayIT {
     static void start() {
         system = SystemUnderTest.get();
         RestAssured.baseURI = system.gatewayUrl();
-        RestAssured.port = system.gatewayPort;
+        RestAssured.port = system.port("gateway-service");
     }
 
     static User register() {

@@ -3,6 +3,7 @@ package io.imsystem.systemtests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.imsystem.bench.Launcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,7 @@ class WebPageIT {
 
     @Test
     void twoUsersChatInARealBrowser() throws Exception {
-        SystemUnderTest system = SystemUnderTest.get();
+        Launcher system = SystemUnderTest.get();
         Path root = Path.of(System.getProperty("im.root", "..")).toAbsolutePath().normalize();
         Path browser = root.resolve("system-tests/browser");
         Path shots = Files.createDirectories(root.resolve("system-tests/target/screenshots"));

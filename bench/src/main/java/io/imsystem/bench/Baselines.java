@@ -1,0 +1,137 @@
+package io.imsystem.bench;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The limits measured in the same run: raw MariaDB inserts of a message's rows, raw Redis XADD. */
+final class Baselines {
+
+    private Baselines() {
+    }
+
+    /**
+     * Transactions per second that insert what one send inserts (a message, two seq bumps, two
+     * timeline rows) into message-service's own tables, with its durability settings, on
+     * {@code threads} connections.
+     */
+    static double mariadbSendRows(String jdbcUrl, String user, String password, int threads, Duration duration) throws Exception {
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        long base = 9_000_000_000_000L + (System.nanoTime() % 1_000_000) * 1000;
+        List<Thread> workers = new ArrayList<>();
+        List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            long sender = base + t * 2L;
+            long receiver = sender + 1;
+            Thread w = new Thread(() -> {
+                try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
+                    c.setAutoCommit(false);
+                    PreparedStatement msg = c.prepareStatement("INSERT INTO messages (sender_id, receiver_id, content, msg_type, status, client_msg_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                            PreparedStatement.RETURN_GENERATED_KEYS);
+                    PreparedStatement seq = c.prepareStatement("INSERT INTO user_seq (user_id, last_seq) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE last_seq = LAST_INSERT_ID(last_seq + 1)");
+                    PreparedStatement lastId = c.prepareStatement("SELECT LAST_INSERT_ID()");
+                    PreparedStatement line = c.prepareStatement("INSERT INTO timeline (user_id, seq, message_id, peer_id, outgoing, delivered, created_at) VALUES (?,?,?,?,?,?,?)");
+                    long n = 0;
+                    while (System.nanoTime() < end) {
+                        Timestamp now = new Timestamp(System.currentTimeMillis());
+                        msg.setLong(1, sender);
+                        msg.setLong(2, receiver);
+                        msg.setString(3, "bench baseline message " + n);
+                        msg.setString(4, "text");
+                        msg.setString(5, "sent");
+                        msg.setString(6, "base-" + sender + "-" + n++);
+                        msg.setTimestamp(7, now);
+                        msg.setTimestamp(8, now);
+                        msg.executeUpdate();
+                        long id;
+                        try (ResultSet k = msg.getGeneratedKeys()) {
+                            k.next();
+                            id = k.getLong(1);
+                        }
+                        for (long u : new long[] {sender, receiver}) {
+                            seq.setLong(1, u);
+                            seq.executeUpdate();
+                            long s;
+                            try (ResultSet r = lastId.executeQuery()) {
+                                r.next();
+                                s = r.getLong(1);
+                            }
+                            line.setLong(1, u);
+                            line.setLong(2, s);
+                            line.setLong(3, id);
+                            line.setLong(4, u == sender ? receiver : sender);
+                            line.setBoolean(5, u == sender);
+                            line.setBoolean(6, u == sender);
+                            line.setTimestamp(7, now);
+                            line.executeUpdate();
+                        }
+                        c.commit();
+                        done.incrementAndGet();
+                    }
+                } catch (SQLException e) {
+                    failures.add(e);
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+        return done.get() / (duration.toMillis() / 1000.0);
+    }
+
+    /** XADDs per second of a chat-sized entry, one after the other on one connection (what a send does). */
+    static double redisXadd(String host, int port, String key, Duration duration) throws IOException {
+        String frame = "{\"type\":\"chat\",\"msg_id\":123456,\"seq\":0,\"from\":1,\"to\":2,\"content\":\"" + "x".repeat(120)
+                + "\",\"msg_type\":\"text\",\"timestamp\":1764000000,\"offline\":false}";
+        byte[] command = resp("XADD", key, "MAXLEN", "~", "100000", "*", "type", "deliver", "frame", frame, "users", "1,2",
+                "seqs", "{\"1\":5,\"2\":9}");
+        long n = 0;
+        try (Socket s = new Socket(host, port)) {
+            s.setTcpNoDelay(true);
+            OutputStream out = s.getOutputStream();
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            long end = System.nanoTime() + duration.toNanos();
+            while (System.nanoTime() < end) {
+                out.write(command);
+                out.flush();
+                int c;
+                while ((c = in.read()) != '\n') {
+                    if (c < 0) {
+                        throw new IOException("Redis closed the connection");
+                    }
+                }
+                n++;
+            }
+            out.write(resp("DEL", key));
+            out.flush();
+        }
+        return n / (duration.toMillis() / 1000.0);
+    }
+
+    private static byte[] resp(String... parts) {
+        StringBuilder b = new StringBuilder("*").append(parts.length).append("\r\n");
+        for (String p : parts) {
+            b.append('$').append(p.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(p).append("\r\n");
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,213 @@
+package io.imsystem.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the four packaged services as real processes (prod profile) on free ports, against the
+ * real MariaDB and Redis, with a key pair generated for the run and a Redis key prefix of their own.
+ * Used by the system tests and the benchmark.
+ */
+public final class Launcher {
+
+    public static final List<String> SERVICES = List.of("auth-service", "message-service", "presence-service", "gateway-service");
+
+    public final String gatewayId = "gw-" + UUID.randomUUID().toString().substring(0, 6);
+    public final String redisPrefix = "run-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    private final Path root;
+    private final Path work;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, Long> readyMillis = new LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+
+    /**
+     * @param root     the repository root (the services' target/quarkus-app/ are under it)
+     * @param work     where logs and the generated keys go
+     * @param database suffix of the schemas: im_auth_{database}, im_message_{database}
+     */
+    public Launcher(Path root, Path work, String database, Map<String, String> extraEnv) {
+        this.root = root;
+        this.work = work;
+        for (String service : SERVICES) {
+            ports.put(service, freePort());
+        }
+        env.put("QUARKUS_PROFILE", "prod");
+        env.put("LOG_JSON", "false");
+        env.put("IM_REDIS_KEY_PREFIX", redisPrefix);
+        env.put("JWT_PUBLIC_KEY", work.resolve("keys/public.pem").toString());
+        env.put("JWT_PRIVATE_KEY", work.resolve("keys/private.pem").toString());
+        env.put("AUTH_URL", "http://localhost:" + ports.get("auth-service"));
+        env.put("MESSAGE_URL", "http://localhost:" + ports.get("message-service"));
+        env.put("PRESENCE_URL", "http://localhost:" + ports.get("presence-service"));
+        env.put("IM_GATEWAY_ID", gatewayId);
+        env.put("AUTH_DB", "im_auth_" + database);
+        env.put("MESSAGE_DB", "im_message_" + database);
+        env.putAll(extraEnv);
+    }
+
+    public int port(String service) {
+        return ports.get(service);
+    }
+
+    public String gatewayUrl() {
+        return "http://localhost:" + ports.get("gateway-service");
+    }
+
+    public String wsUrl(String path) {
+        return "ws://localhost:" + ports.get("gateway-service") + path;
+    }
+
+    public Path work() {
+        return work;
+    }
+
+    /** Process id of a running service. */
+    public long pid(String service) {
+        return processes.get(service).pid();
+    }
+
+    /** Milliseconds from process start to a ready answer, per service, of the last start. */
+    public Map<String, Long> readyMillis() {
+        return readyMillis;
+    }
+
+    public void startAll(Duration timeout) throws IOException, InterruptedException {
+        Files.createDirectories(work);
+        writeKeyPair();
+        Map<String, Long> started = new LinkedHashMap<>();
+        for (String service : SERVICES) {
+            started.put(service, System.nanoTime());
+            start(service);
+        }
+        for (String service : SERVICES) {
+            awaitReady(service, timeout);
+            readyMillis.put(service, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started.get(service)));
+        }
+    }
+
+    /** Starts (or restarts) one service as its own process. */
+    public void start(String service) throws IOException {
+        Path jar = root.resolve(service + "/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
+        }
+        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx512m", "-jar", jar.toString());
+        pb.environment().putAll(env);
+        pb.environment().put("SERVER_PORT", Integer.toString(ports.get(service)));
+        pb.environment().put("LOG_FILE", work.resolve(service + ".log").toString());
+        if (service.equals("auth-service")) {
+            pb.environment().put("DB_DATABASE", env.get("AUTH_DB"));
+        } else if (service.equals("message-service")) {
+            pb.environment().put("DB_DATABASE", env.get("MESSAGE_DB"));
+        }
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(service + ".out").toFile()));
+        processes.put(service, pb.start());
+    }
+
+    /** Kills one service at once, as a crash would. */
+    public void kill(String service) throws InterruptedException {
+        Process p = processes.remove(service);
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    public void awaitReady(String service, Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI ready = URI.create("http://localhost:" + ports.get(service) + "/q/health/ready");
+        while (System.nanoTime() < deadline) {
+            Process p = processes.get(service);
+            if (p != null && !p.isAlive()) {
+                throw new IllegalStateException(service + " exited with " + p.exitValue() + "; see " + work.resolve(service + ".out"));
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException(service + " not ready after " + timeout + "; see " + work.resolve(service + ".out"));
+    }
+
+    public void stopAll() {
+        List<Process> all = new ArrayList<>(processes.values());
+        all.forEach(Process::destroy);
+        for (Process p : all) {
+            try {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }
+        processes.clear();
+    }
+
+    /** Resident set size of a service's process, in KiB (Linux). */
+    public long rssKib(String service) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid(service) + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private void writeKeyPair() throws IOException {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            Path keys = Files.createDirectories(work.resolve("keys"));
+            Files.writeString(keys.resolve("private.pem"), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            Files.writeString(keys.resolve("public.pem"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
