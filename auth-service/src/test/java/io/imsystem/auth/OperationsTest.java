@@ -1,0 +1,50 @@
+package io.imsystem.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class OperationsTest {
+
+    @Test
+    void readinessIsUpWithDatabaseAndRedis() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", is("UP"))
+                .body("checks.find { it.name.contains('Redis') }.status", is("UP"))
+                .body("checks.find { it.name.contains('Database') }.status", is("UP"));
+    }
+
+    @Test
+    void openApiDocumentsTheRoutes() {
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/api/v1/users/register'.post.summary", notNullValue())
+                .body("paths.'/api/v1/users/login'.post.summary", notNullValue())
+                .body("paths.'/api/v1/auth/refresh'.post.summary", notNullValue())
+                .body("paths.'/api/v1/users/logout'.post.summary", notNullValue())
+                .body("paths.'/api/v1/users/profile'.get.summary", notNullValue())
+                .body("paths.'/api/v1/users/list'.get.summary", notNullValue())
+                .body("paths.'/.well-known/jwks.json'.get.summary", notNullValue())
+                .body("paths.'/internal/v1/users'.get.summary", notNullValue());
+    }
+
+    @Test
+    void unknownRoutesAnswer404InTheEnvelope() {
+        given().get("/api/v1/nothing-here").then().statusCode(404).body("code", is(404)).body("error", is("NOT_FOUND"));
+    }
+
+    @Test
+    void wrongMethodAnswers405InTheEnvelope() {
+        given().delete("/api/v1/users/register").then().statusCode(405).body("code", is(405))
+                .header("X-Request-Id", notNullValue());
+    }
+
+    @Test
+    void metricsArePublished() {
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
+    }
+}
