@@ -1,0 +1,90 @@
+package io.imsystem.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** docker/compose.yaml, checked statically: all six services, healthchecks, images built from our Dockerfiles, ports. */
+class ComposeTest {
+
+    private static Map<String, Object> services;
+
+    @BeforeAll
+    static void load() {
+        Map<String, Object> compose = Yaml.load(Repo.read(Repo.path("docker/compose.yaml")));
+        services = Yaml.map(compose.get("services"));
+    }
+
+    @Test
+    void bringsUpTheDatabaseRedisAndTheFourServices() {
+        assertEquals(List.of("mariadb", "redis", "auth-service", "message-service", "presence-service", "gateway-service"),
+                List.copyOf(services.keySet()));
+    }
+
+    @Test
+    void everyContainerHasAHealthcheck() {
+        services.forEach((name, svc) -> {
+            List<String> test = Yaml.strings(Yaml.at(svc, "healthcheck", "test"));
+            assertTrue(test.size() >= 2, name + " has no healthcheck test");
+        });
+        for (String svc : Repo.SERVICES) {
+            String test = String.join(" ", Yaml.strings(Yaml.at(services.get(svc), "healthcheck", "test")));
+            assertTrue(test.contains("/q/health/ready") && test.contains(String.valueOf(Repo.port(svc))),
+                    svc + ": the healthcheck must ask /q/health/ready on port " + Repo.port(svc));
+        }
+    }
+
+    @Test
+    void servicesAreBuiltFromTheirJvmDockerfileWithTheRepositoryAsContext() {
+        for (String svc : Repo.SERVICES) {
+            Object build = Yaml.at(services.get(svc), "build");
+            assertNotNull(build, svc + " must be built");
+            assertEquals("..", Yaml.str(build, "context"), svc + ": build context is the repository root");
+            String dockerfile = Yaml.str(build, "dockerfile");
+            assertEquals(svc + "/src/main/docker/Dockerfile.jvm", dockerfile);
+            assertTrue(Files.isRegularFile(Repo.path(dockerfile)), dockerfile + " missing");
+        }
+    }
+
+    @Test
+    void portsMatchApplicationProperties() {
+        for (String svc : Repo.SERVICES) {
+            int port = Repo.port(svc);
+            Map<String, Object> env = Yaml.map(Yaml.at(services.get(svc), "environment"));
+            assertEquals(String.valueOf(port), String.valueOf(env.get("SERVER_PORT")), svc + " SERVER_PORT");
+            List<String> ports = Yaml.strings(Yaml.at(services.get(svc), "ports"));
+            assertTrue(ports.stream().anyMatch(p -> p.endsWith(":" + port + ":" + port) || p.equals(port + ":" + port)),
+                    svc + ": publishes " + ports + ", expected " + port);
+        }
+        Map<String, Object> gateway = Yaml.map(Yaml.at(services.get("gateway-service"), "environment"));
+        for (String[] url : new String[][] {{"AUTH_URL", "auth-service"}, {"MESSAGE_URL", "message-service"}, {"PRESENCE_URL", "presence-service"}}) {
+            assertEquals("http://" + url[1] + ":" + Repo.port(url[1]), gateway.get(url[0]), "gateway " + url[0]);
+        }
+    }
+
+    @Test
+    void servicesGetTheirSettingsAndWaitForHealthyDependencies() {
+        for (String svc : Repo.SERVICES) {
+            Map<String, Object> env = Yaml.map(Yaml.at(services.get(svc), "environment"));
+            for (String name : List.of("REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "JWT_PUBLIC_KEY", "JWT_ISSUER")) {
+                assertNotNull(env.get(name), svc + " needs " + name);
+            }
+            if (Repo.DB_SERVICES.contains(svc)) {
+                for (String name : List.of("DB_HOST", "DB_PORT", "DB_USERNAME", "DB_PASSWORD", "DB_DATABASE")) {
+                    assertNotNull(env.get(name), svc + " needs " + name);
+                }
+                assertTrue(String.valueOf(env.get("DB_PASSWORD")).startsWith("${"), svc + ": DB_PASSWORD comes from docker/.env, not the file");
+                assertEquals("service_healthy", Yaml.str(services.get(svc), "depends_on", "mariadb", "condition"));
+            }
+            assertEquals("service_healthy", Yaml.str(services.get(svc), "depends_on", "redis", "condition"), svc + " waits for Redis");
+        }
+        assertNotNull(Yaml.at(services.get("gateway-service"), "environment", "IM_GATEWAY_ID"));
+        assertNotNull(Yaml.at(services.get("auth-service"), "environment", "JWT_PRIVATE_KEY"));
+    }
+}
