@@ -22,8 +22,6 @@ public class AuthEventsPublisher {
 
     private static final Logger LOG = Logger.getLogger(AuthEventsPublisher.class);
     /** Entry types of im:presence:events written by auth. */
-    public static final String LOGIN = "login";
-    public static final String LOGOUT = "logout";
     private static final long MAX_LEN = 100_000;
 
     private final StreamCommands<String, String, String> streams;
@@ -41,11 +39,11 @@ public class AuthEventsPublisher {
      * failure here is logged and does not fail the login that already happened.
      */
     public void loggedIn(long userId) {
-        presence(LOGIN, userId);
+        presence(StreamFields.LOGIN, userId);
     }
 
     public void loggedOut(long userId) {
-        presence(LOGOUT, userId);
+        presence(StreamFields.LOGOUT, userId);
     }
 
     /** Asks every gateway holding a socket of the user to close the sockets opened with that token. */

@@ -123,9 +123,11 @@ public class ErrorMapper {
         return envelope(400, ErrorCodes.VALIDATION_FAILED, field + ": wrong type", Map.of(field, "wrong type"));
     }
 
+    /** The JSON name of the violated property: the last path node, in snake_case like every body. */
     private static String leaf(String path) {
         int dot = path.lastIndexOf('.');
-        return dot < 0 ? path : path.substring(dot + 1);
+        String name = dot < 0 ? path : path.substring(dot + 1);
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     static Response envelope(int status, String code, String message, Map<String, String> fields) {

@@ -25,6 +25,9 @@ public final class StreamFields {
     // im:presence:events
     public static final String HEARTBEAT = "heartbeat";
     public static final String GATEWAY_DOWN = "gateway-down";
+    /** From auth: a user logged in (or registered) / logged out. */
+    public static final String LOGIN = "login";
+    public static final String LOGOUT = "logout";
     public static final String GATEWAY = "gateway";
     /** heartbeat: comma-separated "connId:userId" pairs of the gateway's open connections. */
     public static final String CONNS = "conns";
