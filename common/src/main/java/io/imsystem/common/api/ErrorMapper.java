@@ -9,9 +9,12 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -74,7 +77,7 @@ public class ErrorMapper {
     public Response constraint(ConstraintViolationException e) {
         Map<String, String> fields = new TreeMap<>();
         for (ConstraintViolation<?> v : e.getConstraintViolations()) {
-            fields.putIfAbsent(leaf(v.getPropertyPath().toString()), v.getMessage());
+            fields.putIfAbsent(field(v.getPropertyPath()), v.getMessage());
         }
         String message = fields.entrySet().stream().map(f -> f.getKey() + ": " + f.getValue())
                 .collect(Collectors.joining("; "));
@@ -123,11 +126,21 @@ public class ErrorMapper {
         return envelope(400, ErrorCodes.VALIDATION_FAILED, field + ": wrong type", Map.of(field, "wrong type"));
     }
 
-    /** The JSON name of the violated property: the last path node, in snake_case like every body. */
-    private static String leaf(String path) {
-        int dot = path.lastIndexOf('.');
-        String name = dot < 0 ? path : path.substring(dot + 1);
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    /** The JSON name of the innermost violated property (a whole missing body is {@code body}). */
+    static String field(Path path) {
+        String name = null;
+        for (Path.Node node : path) {
+            if (node.getKind() == ElementKind.PROPERTY) {
+                name = node.getName();
+            } else if (node.getKind() == ElementKind.PARAMETER && name == null) {
+                name = "body";
+            }
+        }
+        return name == null ? "body" : snake(name);
+    }
+
+    static String snake(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
     static Response envelope(int status, String code, String message, Map<String, String> fields) {

@@ -1,0 +1,28 @@
+package io.imsystem.message.client;
+
+import io.imsystem.common.api.ApiResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** auth-service's internal routes that message-service calls (docs/ARCHITECTURE.md, "Internal REST"). */
+@RegisterRestClient(configKey = "auth")
+@Path("/internal/v1/users")
+@ClientHeaderParam(name = "X-Service", value = "message-service")
+public interface AuthClient {
+
+    /** Users that exist among {@code ids} (comma-separated, at most 200). A read: safe to retry. */
+    @GET
+    @Timeout(value = 3, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 1, delay = 100)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    ApiResponse<List<UserSummary>> users(@QueryParam("ids") String ids, @HeaderParam("Authorization") String authorization);
+}

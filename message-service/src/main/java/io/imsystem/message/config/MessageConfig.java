@@ -1,0 +1,50 @@
+package io.imsystem.message.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+
+/** Settings of message-service (application.properties maps the original's variables onto them). */
+@ConfigMapping(prefix = "im.message")
+public interface MessageConfig {
+
+    /** Approximate length every XADD trims a stream to. */
+    @WithDefault("100000")
+    @Min(1000)
+    long streamMaxLen();
+
+    Users users();
+
+    Cache cache();
+
+    /** The in-memory cache of user lookups from auth-service. */
+    interface Users {
+        @WithDefault("60s")
+        Duration ttl();
+
+        @WithDefault("10000")
+        @Min(1)
+        int maxEntries();
+    }
+
+    /** Redis caches of recent messages, conversation lists and unread counts. */
+    interface Cache {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("1h")
+        Duration messageTtl();
+
+        @WithDefault("30")
+        @Min(1)
+        @Max(1000)
+        int maxCachedMessages();
+
+        @WithDefault("10")
+        @Min(1)
+        @Max(50)
+        int maxCachedConversations();
+    }
+}

@@ -1,0 +1,5 @@
+package io.imsystem.message.rest.dto;
+
+/** A plain count. */
+public record Count(long count) {
+}

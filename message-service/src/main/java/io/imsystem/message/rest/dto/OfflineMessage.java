@@ -1,0 +1,15 @@
+package io.imsystem.message.rest.dto;
+
+import io.imsystem.message.model.Message;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** An entry of the offline queue: API.md's fields plus what the gateway needs to build the chat frame. */
+public record OfflineMessage(long id, long senderId, String content, String type, Instant createdAt,
+        long seq, Long receiverId, String msgType, String clientMsgId) {
+
+    public static OfflineMessage of(Message m, long seq) {
+        return new OfflineMessage(m.id, m.senderId, m.content, m.msgType, m.createdAt.truncatedTo(ChronoUnit.SECONDS),
+                seq, m.receiverId, m.msgType, m.clientMsgId);
+    }
+}

@@ -1,0 +1,21 @@
+package io.imsystem.message.rest.dto;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+
+/** Body of POST /api/v1/messages/send; {@code receiver_id} may come as a numeric string. */
+public record SendMessageRequest(
+        @NotNull(message = "is required") @Positive(message = "must be a user id")
+        @JsonAlias({"toUserId", "receiverId", "to_user_id", "to"}) Long receiverId,
+        @NotBlank(message = "must not be empty") String content,
+        @Size(max = 20, message = "at most 20 characters")
+        @Pattern(regexp = "[A-Za-z0-9_]+", message = "letters, digits and _ only")
+        @JsonAlias({"msgType"}) String msgType,
+        @Size(max = 64, message = "at most 64 characters")
+        @Pattern(regexp = "[\\x21-\\x7E]+", message = "printable ASCII without spaces")
+        @JsonAlias({"clientMsgId"}) String clientMsgId) {
+}

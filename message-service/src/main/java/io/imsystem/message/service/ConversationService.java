@@ -1,0 +1,154 @@
+package io.imsystem.message.service;
+
+import io.imsystem.common.api.ApiException;
+import io.imsystem.message.client.UserSummary;
+import io.imsystem.message.model.Message;
+import io.imsystem.message.model.MessageRepository;
+import io.imsystem.message.model.TimelineRepository;
+import io.imsystem.message.model.TimelineRow;
+import io.imsystem.message.rest.dto.ConversationList;
+import io.imsystem.message.rest.dto.ConversationView;
+import io.imsystem.message.rest.dto.MessageView;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/** History of one conversation (newest first, from the cache where it holds the page) and the conversation lists. */
+@ApplicationScoped
+public class ConversationService {
+
+    private static final Logger LOG = Logger.getLogger(ConversationService.class);
+
+    @Inject
+    TimelineRepository timeline;
+
+    @Inject
+    MessageRepository messages;
+
+    @Inject
+    MessageCache cache;
+
+    @Inject
+    ReadService reads;
+
+    @Inject
+    UserDirectory users;
+
+    /**
+     * Messages with {@code peerId} as {@code userId} sees them, newest first: those before
+     * {@code beforeId} (when given), skipping {@code offset}, at most {@code limit}. Marks the
+     * conversation read first only when {@code markRead}.
+     */
+    public List<MessageView> history(long userId, long peerId, Long beforeId, int offset, int limit, boolean markRead) {
+        if (markRead) {
+            reads.markConversationRead(userId, peerId);
+        }
+        if (peerId == userId) {
+            return List.of();
+        }
+        Optional<MessageCache.Recent> recent = cache.recent(userId, peerId);
+        if (recent.isEmpty()) {
+            recent = rebuild(userId, peerId);
+        }
+        if (recent.isPresent()) {
+            List<CachedMessage> candidates = recent.get().messages().stream()
+                    .filter(m -> beforeId == null || m.id() < beforeId).toList();
+            if (candidates.size() >= offset + limit || recent.get().complete()) {
+                return candidates.stream().skip(offset).limit(limit).map(m -> m.viewFor(userId)).toList();
+            }
+        }
+        return timeline.conversation(userId, peerId, beforeId, offset, limit).stream()
+                .map(r -> MessageView.of(r.message(), r.entry().seq)).toList();
+    }
+
+    /** Reads the newest messages of the conversation from MySQL and caches them, unless a write came meanwhile. */
+    private Optional<MessageCache.Recent> rebuild(long userId, long peerId) {
+        String version = cache.conversationVersion(userId, peerId);
+        if (version == null) {
+            return Optional.empty();
+        }
+        int max = cache.maxMessages();
+        List<TimelineRow> rows = timeline.conversation(userId, peerId, null, 0, max + 1);
+        boolean complete = rows.size() <= max;
+        if (!complete) {
+            rows = rows.subList(0, max);
+        }
+        List<Long> ids = rows.stream().map(r -> r.message().id).toList();
+        Map<Long, Long> peerSeqs = ids.isEmpty() ? Map.of()
+                : timeline.list("userId = ?1 and messageId in ?2", peerId, ids).stream()
+                        .collect(Collectors.toMap(e -> e.messageId, e -> e.seq));
+        List<CachedMessage> cached = new ArrayList<>(rows.size());
+        for (TimelineRow r : rows) {
+            Message m = r.message();
+            Long peerSeq = peerSeqs.get(m.id);
+            if (peerSeq == null) {
+                return Optional.empty();
+            }
+            long mine = r.entry().seq;
+            cached.add(m.senderId == userId ? CachedMessage.of(m, mine, peerSeq) : CachedMessage.of(m, peerSeq, mine));
+        }
+        cache.fillRecent(userId, peerId, version, cached, complete);
+        return Optional.of(new MessageCache.Recent(cached, complete));
+    }
+
+    /** The caller's conversations, newest first, each with the peer's names and unread count. */
+    public ConversationList conversations(long userId, int limit) {
+        if (limit <= cache.maxConversations()) {
+            Optional<ConversationList> cached = cache.conversationList(userId);
+            if (cached.isPresent()) {
+                List<ConversationView> all = cached.get().conversations();
+                return new ConversationList(all.subList(0, Math.min(limit, all.size())), cached.get().total());
+            }
+        }
+        String version = cache.userVersion(userId);
+        int fetch = Math.max(limit, cache.maxConversations());
+        List<long[]> latest = timeline.latestPerPeer(userId, fetch);
+        List<Long> peerIds = latest.stream().map(l -> l[0]).toList();
+        Map<Long, Message> lastMessages = latest.isEmpty() ? Map.of()
+                : messages.list("id in ?1", latest.stream().map(l -> l[1]).toList()).stream()
+                        .collect(Collectors.toMap(m -> m.id, Function.identity()));
+        Map<Long, Long> unread = new HashMap<>();
+        for (Object[] row : timeline.unreadByPeer(userId)) {
+            unread.put(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
+        }
+        Map<Long, UserSummary> names;
+        boolean namesKnown = true;
+        try {
+            names = peerIds.isEmpty() ? Map.of() : users.find(peerIds);
+        } catch (ApiException e) {
+            // Without auth the list still works, only without names; such a list is not cached.
+            LOG.warnf("conversation list without peer names: %s", e.getMessage());
+            names = Map.of();
+            namesKnown = false;
+        }
+        List<ConversationView> views = new ArrayList<>(latest.size());
+        for (long[] l : latest) {
+            Message m = lastMessages.get(l[1]);
+            if (m == null) {
+                continue;
+            }
+            UserSummary peer = names.get(l[0]);
+            views.add(new ConversationView(l[0], peer == null ? null : peer.username(), peer == null ? null : peer.nickname(),
+                    m.content, m.id, m.createdAt.truncatedTo(ChronoUnit.SECONDS), unread.getOrDefault(l[0], 0L)));
+        }
+        long total = timeline.countPeers(userId);
+        if (namesKnown) {
+            List<ConversationView> top = views.subList(0, Math.min(views.size(), cache.maxConversations()));
+            cache.fillConversationList(userId, version, new ConversationList(List.copyOf(top), total));
+        }
+        return new ConversationList(views.subList(0, Math.min(limit, views.size())), total);
+    }
+
+    /** Everyone who shares a conversation with the user (for presence). */
+    public List<Long> peers(long userId) {
+        return timeline.peers(userId);
+    }
+}

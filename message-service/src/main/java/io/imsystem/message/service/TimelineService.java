@@ -1,0 +1,97 @@
+package io.imsystem.message.service;
+
+import io.imsystem.message.model.Message;
+import io.imsystem.message.model.MessageRepository;
+import io.imsystem.message.model.TimelineRepository;
+import io.imsystem.message.model.TimelineRow;
+import io.imsystem.message.rest.dto.MessageView;
+import io.imsystem.message.rest.dto.OfflineList;
+import io.imsystem.message.rest.dto.OfflineMessage;
+import io.imsystem.message.rest.dto.SyncResult;
+import io.imsystem.message.stream.DeliveryPublisher;
+import io.imsystem.message.stream.Frames;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A user's timeline: sync by seq, the offline queue (undelivered incoming messages) and delivery acks. */
+@ApplicationScoped
+public class TimelineService {
+
+    @Inject
+    TimelineRepository timeline;
+
+    @Inject
+    MessageRepository messages;
+
+    @Inject
+    DeliveryPublisher delivery;
+
+    @Inject
+    MessageCache cache;
+
+    /** Messages after {@code afterSeq} in seq order (deleted ones are skipped). */
+    public SyncResult sync(long userId, long afterSeq, int limit) {
+        List<TimelineRow> rows = timeline.after(userId, afterSeq, limit + 1);
+        boolean hasMore = rows.size() > limit;
+        List<TimelineRow> page = hasMore ? rows.subList(0, limit) : rows;
+        List<MessageView> views = page.stream().map(r -> MessageView.of(r.message(), r.entry().seq)).toList();
+        long next = page.isEmpty() ? afterSeq : page.get(page.size() - 1).entry().seq;
+        return new SyncResult(views, next, hasMore);
+    }
+
+    /** Undelivered incoming messages after {@code afterSeq}, oldest first, and how many are undelivered in all. */
+    public OfflineList offline(long userId, long afterSeq, int limit) {
+        List<OfflineMessage> page = timeline.undelivered(userId, afterSeq, limit).stream()
+                .map(r -> OfflineMessage.of(r.message(), r.entry().seq)).toList();
+        return new OfflineList(page, timeline.countUndelivered(userId));
+    }
+
+    public long offlineCount(long userId) {
+        return timeline.countUndelivered(userId);
+    }
+
+    /** Marks the given incoming messages delivered and tells their senders; ids that are not the caller's incoming messages are ignored. */
+    public int markDelivered(long userId, Collection<Long> messageIds) {
+        Map<Long, List<Long>> bySender = Deadlocks.retry(() -> markDeliveredInTx(userId, messageIds));
+        tellSenders(userId, bySender);
+        return bySender.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** Empties the offline queue: every incoming message counts as delivered. */
+    public int clearOffline(long userId) {
+        return markDelivered(userId, null);
+    }
+
+    @Transactional
+    Map<Long, List<Long>> markDeliveredInTx(long userId, Collection<Long> messageIds) {
+        Map<Long, List<Long>> bySender = new TreeMap<>();
+        List<TimelineRepository.Incoming> incoming = timeline.lockIncomingUndelivered(userId, messageIds);
+        if (incoming.isEmpty()) {
+            return bySender;
+        }
+        List<Long> ids = new ArrayList<>();
+        for (TimelineRepository.Incoming e : incoming) {
+            ids.add(e.messageId());
+            bySender.computeIfAbsent(e.senderId(), k -> new ArrayList<>()).add(e.messageId());
+        }
+        timeline.markDelivered(userId, ids);
+        messages.update("status = ?1, updatedAt = ?2 where id in ?3 and status = ?4",
+                Message.DELIVERED, Instant.now(), ids, Message.SENT);
+        return bySender;
+    }
+
+    private void tellSenders(long receiverId, Map<Long, List<Long>> bySender) {
+        bySender.forEach((sender, ids) -> {
+            // The status of cached messages changed.
+            cache.conversationChanged(receiverId, sender);
+            delivery.deliver(Frames.delivered(ids, receiverId), List.of(sender), null, null);
+        });
+    }
+}

@@ -1,0 +1,55 @@
+package io.imsystem.message.stream;
+
+import io.imsystem.common.redis.Keys;
+import io.imsystem.common.redis.StreamFields;
+import io.imsystem.message.config.MessageConfig;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.stream.XAddArgs;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/** Publishes {@code sent}, {@code read} and {@code deleted} to {@code im:message:events} (for presence and metrics). */
+@ApplicationScoped
+public class MessageEvents {
+
+    private static final Logger LOG = Logger.getLogger(MessageEvents.class);
+
+    private final StreamCommands<String, String, String> streams;
+    private final Keys keys;
+    private final MessageConfig config;
+
+    public MessageEvents(RedisDataSource redis, Keys keys, MessageConfig config) {
+        this.streams = redis.stream(String.class, String.class, String.class);
+        this.keys = keys;
+        this.config = config;
+    }
+
+    public void sent(long messageId, long from, long to) {
+        publish("sent", Map.of("msg_id", String.valueOf(messageId), "from", String.valueOf(from), "to", String.valueOf(to)));
+    }
+
+    public void read(long reader, long peer, Collection<Long> messageIds) {
+        publish("read", Map.of("reader", String.valueOf(reader), "peer", String.valueOf(peer),
+                "msg_ids", messageIds.stream().map(String::valueOf).collect(Collectors.joining(","))));
+    }
+
+    public void deleted(long messageId, long by) {
+        publish("deleted", Map.of("msg_id", String.valueOf(messageId), "by", String.valueOf(by)));
+    }
+
+    private void publish(String type, Map<String, String> fields) {
+        Map<String, String> entry = new LinkedHashMap<>();
+        entry.put(StreamFields.TYPE, type);
+        entry.putAll(fields);
+        try {
+            streams.xadd(keys.messageEvents(), new XAddArgs().maxlen(config.streamMaxLen()).nearlyExactTrimming(), entry);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not publish a %s event: %s", type, e.toString());
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.imsystem.message;
+
+import static io.imsystem.message.TestUsers.as;
+import static io.imsystem.message.TestUsers.chat;
+import static io.imsystem.message.TestUsers.newUser;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imsystem.common.redis.Keys;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What message-service writes to the gateway streams (docs/ARCHITECTURE.md, "Streams"). */
+@QuarkusTest
+class DeliveryTest {
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    Keys keys;
+
+    @Inject
+    ObjectMapper json;
+
+    private final List<String> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void removeKeys() {
+        if (!cleanup.isEmpty()) {
+            redis.key().del(cleanup.toArray(String[]::new));
+        }
+    }
+
+    private String gateway() {
+        String gw = "gw-" + UUID.randomUUID();
+        cleanup.add(keys.gatewayStream(gw));
+        return gw;
+    }
+
+    private void route(long user, Map<String, String> connToGateway) {
+        redis.hash(String.class).hset(keys.route(user), connToGateway);
+        cleanup.add(keys.route(user));
+    }
+
+    private List<StreamMessage<String, String, String>> entries(String gateway) {
+        return redis.stream(String.class).xrange(keys.gatewayStream(gateway), StreamRange.of("-", "+"));
+    }
+
+    @Test
+    void sendAddsOneDeliverEntryPerGatewayOfReceiverOrSender() throws Exception {
+        long alice = newUser();
+        long bob = newUser();
+        String shared = gateway();
+        String aliceOnly = gateway();
+        String nobody = gateway();
+        route(bob, Map.of("conn-b1", shared, "conn-b2", shared));
+        route(alice, Map.of("conn-a1", aliceOnly, "conn-a2", shared));
+
+        int msgId = as(alice).header("X-Connection-Id", "conn-a1")
+                .body(Map.of("receiver_id", bob, "content", "over the wire", "client_msg_id", "w-1"))
+                .post("/api/v1/messages/send").then().statusCode(200).extract().path("data.id");
+        int aliceSeq = as(alice).get("/api/v1/messages/sync").then().extract().path("data.messages[0].seq");
+        int bobSeq = as(bob).get("/api/v1/messages/sync").then().extract().path("data.messages[0].seq");
+
+        for (String gw : List.of(shared, aliceOnly)) {
+            var list = entries(gw);
+            assertEquals(1, list.size(), "one entry for gateway " + gw);
+            Map<String, String> f = list.get(0).payload();
+            assertEquals("deliver", f.get("type"));
+            assertEquals(bob + "," + alice, f.get("users"));
+            assertEquals("conn-a1", f.get("exclude_conn"));
+            JsonNode seqs = json.readTree(f.get("seqs"));
+            assertEquals(bobSeq, seqs.get(String.valueOf(bob)).asInt());
+            assertEquals(aliceSeq, seqs.get(String.valueOf(alice)).asInt());
+            JsonNode frame = json.readTree(f.get("frame"));
+            assertEquals("chat", frame.get("type").asText());
+            assertEquals(msgId, frame.get("msg_id").asInt());
+            assertEquals(bobSeq, frame.get("seq").asInt());
+            assertEquals(alice, frame.get("from").asLong());
+            assertEquals(bob, frame.get("to").asLong());
+            assertEquals("over the wire", frame.get("content").asText());
+            assertEquals("text", frame.get("msg_type").asText());
+            assertEquals("w-1", frame.get("client_msg_id").asText());
+            assertTrue(frame.get("timestamp").asLong() > 1_700_000_000L);
+            assertFalse(frame.get("offline").asBoolean());
+        }
+        assertTrue(entries(nobody).isEmpty());
+
+        // A retry of the same client_msg_id is not delivered again.
+        as(alice).body(Map.of("receiver_id", bob, "content", "over the wire", "client_msg_id", "w-1"))
+                .post("/api/v1/messages/send").then().statusCode(200).body("data.id", equalTo(msgId));
+        assertEquals(1, entries(shared).size());
+    }
+
+    @Test
+    void sendPublishesASentEvent() {
+        long alice = newUser();
+        long bob = newUser();
+        int msgId = as(alice).body(chat(bob, "evt")).post("/api/v1/messages/send").then().statusCode(200)
+                .extract().path("data.id");
+        var events = redis.stream(String.class).xrevrange(keys.messageEvents(), StreamRange.of("+", "-"), 50);
+        assertTrue(events.stream().map(StreamMessage::payload).anyMatch(p -> "sent".equals(p.get("type"))
+                && String.valueOf(msgId).equals(p.get("msg_id")) && String.valueOf(alice).equals(p.get("from"))
+                && String.valueOf(bob).equals(p.get("to"))), "sent event in " + keys.messageEvents());
+    }
+
+    @Test
+    void deliveredAcksTellTheSender() throws Exception {
+        long alice = newUser();
+        long bob = newUser();
+        String aliceGw = gateway();
+        route(alice, Map.of("conn-a1", aliceGw));
+        int m1 = as(alice).body(chat(bob, "one")).post("/api/v1/messages/send").then().extract().path("data.id");
+        int m2 = as(alice).body(chat(bob, "two")).post("/api/v1/messages/send").then().extract().path("data.id");
+
+        // Only the receiver can mark; the sender's try changes nothing.
+        as(alice).body(Map.of("msg_ids", List.of(m1))).post("/api/v1/messages/delivered")
+                .then().statusCode(200).body("data.marked", equalTo(0));
+        as(bob).body(Map.of("messageIds", List.of(m1, m2, 999_999_999))).post("/api/v1/messages/delivered")
+                .then().statusCode(200).body("data.marked", equalTo(2));
+        as(bob).body(Map.of("msg_ids", List.of(m1))).post("/api/v1/messages/delivered")
+                .then().statusCode(200).body("data.marked", equalTo(0));
+        as(bob).body(Map.of("msg_ids", List.of())).post("/api/v1/messages/delivered")
+                .then().statusCode(400).body("error", equalTo("VALIDATION_FAILED"));
+
+        var list = entries(aliceGw);
+        // Two chat frames (alice's own, for her other devices), then one delivered frame.
+        assertEquals(3, list.size());
+        Map<String, String> f = list.get(2).payload();
+        assertEquals("deliver", f.get("type"));
+        assertEquals(String.valueOf(alice), f.get("users"));
+        JsonNode frame = json.readTree(f.get("frame"));
+        assertEquals("delivered", frame.get("type").asText());
+        assertEquals(List.of(m1, m2), json.convertValue(frame.get("msg_ids"), List.class));
+        assertEquals(bob, frame.get("to").asLong());
+        as(alice).get("/api/v1/messages/sync").then().body("data.messages.status", equalTo(List.of("delivered", "delivered")));
+    }
+}

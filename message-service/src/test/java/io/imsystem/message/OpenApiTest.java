@@ -1,0 +1,22 @@
+package io.imsystem.message;
+
+import static org.hamcrest.Matchers.containsString;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class OpenApiTest {
+
+    @Test
+    void everyPublicRouteIsDocumented() {
+        RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body(containsString("/api/v1/messages/send"))
+                .body(containsString("/api/v1/messages/offline"))
+                .body(containsString("/api/v1/messages/sync"))
+                .body(containsString("/api/v1/conversations/{user_id}/messages"))
+                .body(containsString("/api/v1/messages/conversation-list"))
+                .body(containsString("Send a private message"));
+    }
+}
