@@ -205,7 +205,11 @@ function onFrame(f) {
       const incoming = f.from !== state.me.id;
       const peer = incoming ? f.from : f.to;
       if (incoming) state.ws.send(JSON.stringify({ type: 'ack', msg_ids: [f.msg_id] }));
+      const known = state.contacts.has(peer);
       const c = contact(peer);
+      if (!known) {
+        api('GET', '/api/v1/users/' + peer).then((u) => { contact(u.id, u.username, u.nickname); renderContacts(); }).catch(() => null);
+      }
       if (state.peer === peer) {
         showMessage({ id: f.msg_id, clientId: incoming ? null : f.client_msg_id, from: f.from, content: f.content });
         if (incoming) state.ws.send(JSON.stringify({ type: 'ack_read', msg_id: f.msg_id }));

@@ -5,7 +5,6 @@ import io.imsystem.auth.rest.dto.TokenPairView;
 import io.imsystem.auth.service.AuthService;
 import io.imsystem.common.api.ApiResponse;
 import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,7 +15,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Exchange of a refresh token for a new token pair. */
 @Path("/api/v1/auth")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Users and auth")
 public class TokenResource {
 

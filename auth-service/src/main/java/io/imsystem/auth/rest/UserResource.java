@@ -18,7 +18,6 @@ import io.quarkus.security.Authenticated;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -36,7 +35,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Accounts: register, login, logout, own profile, and the public view of other users. */
 @Path("/api/v1/users")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Users and auth", description = "Accounts, login sessions and user profiles")
 public class UserResource {
 

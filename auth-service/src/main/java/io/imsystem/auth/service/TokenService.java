@@ -5,6 +5,7 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
+import io.smallrye.jwt.util.ResourceUtils;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
@@ -47,8 +48,10 @@ public class TokenService {
             @ConfigProperty(name = "smallrye.jwt.sign.key.location") String privateKeyLocation,
             @ConfigProperty(name = "mp.jwt.verify.publickey.location") String publicKeyLocation,
             @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) throws Exception {
-        this.signingKey = KeyUtils.readPrivateKey(privateKeyLocation, SignatureAlgorithm.RS256);
-        PublicKey publicKey = KeyUtils.readPublicKey(publicKeyLocation, SignatureAlgorithm.RS256);
+        // ResourceUtils reads file paths, file:, classpath: and http(s): locations alike; KeyUtils' own
+        // readers only look on the class path.
+        this.signingKey = KeyUtils.decodePrivateKey(ResourceUtils.readResource(privateKeyLocation), SignatureAlgorithm.RS256);
+        PublicKey publicKey = KeyUtils.decodePublicKey(ResourceUtils.readResource(publicKeyLocation), SignatureAlgorithm.RS256);
         requirePair(signingKey, publicKey);
         RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) publicKey);
         this.keyId = jwk.calculateBase64urlEncodedThumbprint(HashUtil.SHA_256);
