@@ -212,7 +212,10 @@ function onFrame(f) {
       }
       if (state.peer === peer) {
         showMessage({ id: f.msg_id, clientId: incoming ? null : f.client_msg_id, from: f.from, content: f.content });
-        if (incoming) state.ws.send(JSON.stringify({ type: 'ack_read', msg_id: f.msg_id }));
+        if (incoming) {
+          state.ws.send(JSON.stringify({ type: 'ack_read', msg_id: f.msg_id }));
+          $('typing').textContent = '';
+        }
       } else if (incoming) {
         c.unread += 1;
       }

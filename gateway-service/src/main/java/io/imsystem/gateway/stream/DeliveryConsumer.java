@@ -82,6 +82,9 @@ public class DeliveryConsumer {
         streams.xreadgroup(GROUP, consumer, key, from, new XReadGroupArgs().count(256).block(Duration.ofSeconds(2)))
                 .onItem().transformToUni(this::handle)
                 .subscribe().with(handledSome -> read(">".equals(from) || !handledSome ? ">" : "0"), e -> {
+                    if (!running) {
+                        return;
+                    }
                     if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
                         LOG.info("delivery stream or group is gone (Redis restarted?), creating it again");
                     } else {
