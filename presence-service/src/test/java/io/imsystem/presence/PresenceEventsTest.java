@@ -62,6 +62,11 @@ class PresenceEventsTest {
             sleep(1000);
             heartbeat(redis, keys, gw, conn + ":" + user);
         }
+        // Entries are handled in order: once a marker entry is seen, the last heartbeat was handled too.
+        long marker = newUserId();
+        String markerConn = newConnId();
+        heartbeat(redis, keys, gw, markerConn + ":" + marker);
+        eventually(WAIT, () -> assertEquals(Map.of(markerConn, gw), route(marker)));
         assertEquals(Map.of(conn, gw), route(user));
         assertEquals("online", status(user));
         String lastSeenWhileOnline = redis.hash(String.class).hget(keys.presence(user), "last_seen");

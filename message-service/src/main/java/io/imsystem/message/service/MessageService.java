@@ -54,6 +54,9 @@ public class MessageService {
     @Inject
     MessageWriter.Deleter deleter;
 
+    @Inject
+    MessageMetrics metrics;
+
     /**
      * Stores the message once and hands it to the gateways; a retry with the same
      * {@code client_msg_id} returns the first message. The answer is the sender's view.
@@ -99,6 +102,7 @@ public class MessageService {
         seqs.put(senderId, stored.senderSeq());
         delivery.deliver(Frames.chat(m, stored.receiverSeq()), List.of(receiverId, senderId), seqs, connectionId);
         events.sent(m.id, senderId, receiverId);
+        metrics.sent();
         return MessageView.of(m, stored.senderSeq());
     }
 

@@ -36,6 +36,9 @@ public class TimelineService {
     @Inject
     MessageCache cache;
 
+    @Inject
+    MessageMetrics metrics;
+
     /** Messages after {@code afterSeq} in seq order (deleted ones are skipped). */
     public SyncResult sync(long userId, long afterSeq, int limit) {
         List<TimelineRow> rows = timeline.after(userId, afterSeq, limit + 1);
@@ -61,7 +64,9 @@ public class TimelineService {
     public int markDelivered(long userId, Collection<Long> messageIds) {
         Map<Long, List<Long>> bySender = Deadlocks.retry(() -> markDeliveredInTx(userId, messageIds));
         tellSenders(userId, bySender);
-        return bySender.values().stream().mapToInt(List::size).sum();
+        int marked = bySender.values().stream().mapToInt(List::size).sum();
+        metrics.delivered(marked);
+        return marked;
     }
 
     /** Empties the offline queue: every incoming message counts as delivered. */
