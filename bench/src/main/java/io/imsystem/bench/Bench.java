@@ -201,34 +201,12 @@ public final class Bench {
         line("");
         line("| offered msg/s | sent | delivered msg/s | p50 ms | p99 ms | max ms | lost | duplicated | errors | delivered / MariaDB send-rows limit |");
         line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        // Warm-up, not reported: the JIT of five JVMs on two cores needs a while before numbers mean anything.
+        runLevel("W", Math.min(levels[0] * 2, 200), Integer.getInteger("bench.warmupSeconds", 15), pairs, receivers, out);
+        Thread.sleep(3000);
         for (int rate : levels) {
-            Level level = new Level();
-            current = level;
             long start = System.nanoTime();
-            long end = start + TimeUnit.SECONDS.toNanos(seconds);
-            long perTickNanos = 10_000_000L;
-            double perTick = rate / 100.0;
-            double owed = 0;
-            long n = 0;
-            long tick = start;
-            while (System.nanoTime() < end) {
-                owed += perTick;
-                while (owed >= 1) {
-                    owed -= 1;
-                    int i = (int) (n % pairs);
-                    String id = "L" + rate + "-" + n;
-                    String frame = "{\"type\":\"chat\",\"to\":" + receivers.get(i).id() + ",\"client_msg_id\":\"" + id
-                            + "\",\"content\":\"bench|" + id + "|" + System.nanoTime() + "\"}";
-                    out.get(i).send(frame);
-                    level.sent.incrementAndGet();
-                    n++;
-                }
-                tick += perTickNanos;
-                long sleep = tick - System.nanoTime();
-                if (sleep > 0) {
-                    TimeUnit.NANOSECONDS.sleep(sleep);
-                }
-            }
+            Level level = runLevel("L", rate, seconds, pairs, receivers, out);
             double elapsed = (System.nanoTime() - start) / 1e9;
             long deliveredInWindow = level.received.size();
             Thread.sleep(5000);
@@ -248,6 +226,38 @@ public final class Bench {
         for (Sock s : out) {
             s.socket.abort();
         }
+    }
+
+    /** Sends {@code rate} chat frames a second, evenly, round-robin over the senders, for {@code seconds}. */
+    private Level runLevel(String label, int rate, int seconds, int pairs, List<Client.User> receivers, List<Sock> out) throws InterruptedException {
+        Level level = new Level();
+        current = level;
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long perTickNanos = 10_000_000L;
+        double perTick = rate / 100.0;
+        double owed = 0;
+        long n = 0;
+        long tick = start;
+        while (System.nanoTime() < end) {
+            owed += perTick;
+            while (owed >= 1) {
+                owed -= 1;
+                int i = (int) (n % pairs);
+                String id = label + rate + "-" + n;
+                String frame = "{\"type\":\"chat\",\"to\":" + receivers.get(i).id() + ",\"client_msg_id\":\"" + id
+                        + "\",\"content\":\"bench|" + id + "|" + System.nanoTime() + "\"}";
+                out.get(i).send(frame);
+                level.sent.incrementAndGet();
+                n++;
+            }
+            tick += perTickNanos;
+            long sleep = tick - System.nanoTime();
+            if (sleep > 0) {
+                TimeUnit.NANOSECONDS.sleep(sleep);
+            }
+        }
+        return level;
     }
 
     /** A socket whose sends are chained (the JDK allows one outstanding send per socket). */
