@@ -113,8 +113,8 @@ public final class Bench {
         Thread.sleep(5000);
         line("## Start-up (JVM)");
         line("");
-        line("Time from process start to the first ready answer of `/q/health/ready` (the four start together,");
-        line("so they share the two cores), and resident memory after 5 s idle. Target: ready in < 2.5 s.");
+        line("Time from process start to the first ready answer of `/q/health/ready`, each service started alone");
+        line("(one after the other), and resident memory after 5 s idle. Target: ready in < 2.5 s.");
         line("");
         line("| service | ready after | RSS at idle |");
         line("| --- | ---: | ---: |");
