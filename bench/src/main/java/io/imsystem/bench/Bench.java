@@ -152,6 +152,9 @@ public final class Bench {
         final AtomicLong sent = new AtomicLong();
     }
 
+    /** Close codes of the chat scenario's sockets that the server closed. */
+    private final Map<Integer, AtomicLong> closes = new ConcurrentHashMap<>();
+
     private volatile Level current;
 
     private void oneToOne(int pairs, int[] levels, int seconds, double insertLimit) throws Exception {
@@ -180,7 +183,7 @@ public final class Bench {
                 if (parts.length == 3 && level.received.add(f.path("client_msg_id").asText())) {
                     level.latenciesMicros.add((now - Long.parseLong(parts[2])) / 1000);
                 }
-            }).join();
+            }, code -> closes.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet()).join();
             s.startAcking();
         }
         for (Client.User u : senders) {
@@ -231,6 +234,10 @@ public final class Bench {
             }
         }
         line("");
+        if (!closes.isEmpty()) {
+            line("Sockets the server closed during this scenario, by close code: " + closes + ".");
+            line("");
+        }
         for (Sock s : out) {
             s.socket.abort();
         }

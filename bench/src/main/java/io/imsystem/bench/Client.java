@@ -55,6 +55,12 @@ final class Client {
 
     /** Opens a socket whose every text frame goes to {@code onFrame} (on the client's thread). */
     CompletableFuture<WebSocket> connect(HttpClient client, User user, Consumer<JsonNode> onFrame) {
+        return connect(client, user, onFrame, code -> {
+        });
+    }
+
+    /** As above; {@code onClose} gets the close code the server sent. */
+    CompletableFuture<WebSocket> connect(HttpClient client, User user, Consumer<JsonNode> onFrame, java.util.function.IntConsumer onClose) {
         return client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
                 .buildAsync(URI.create(ws + "/ws?token=" + user.token()), new WebSocket.Listener() {
                     final StringBuilder partial = new StringBuilder();
@@ -71,6 +77,12 @@ final class Client {
                             partial.setLength(0);
                         }
                         socket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+                        onClose.accept(statusCode);
                         return null;
                     }
                 });

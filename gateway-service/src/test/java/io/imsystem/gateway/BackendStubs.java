@@ -86,6 +86,9 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
             sends.add(body.copy().put("connection", rc.request().getHeader("X-Connection-Id"))
                     .put("authorization", rc.request().getHeader("Authorization")));
             long receiver = body.getLong("receiver_id", body.getLong("toUserId", 0L));
+            if (receiver == 408L) {
+                return; // never answers
+            }
             if (receiver == 404L) {
                 rc.response().setStatusCode(404).putHeader("Content-Type", "application/json")
                         .end(new JsonObject().put("code", 404).put("message", "user not found").put("error", "NOT_FOUND").encode());

@@ -235,6 +235,22 @@ class ChatSocketTest {
     }
 
     @Test
+    void callsUnderWayPerSocketAreBoundedAndTheRestAnsweredWith429() throws Exception {
+        try (TestSocket s = connect(USERS.incrementAndGet())) {
+            // A backend that never answers: the first 32 calls wait, every further frame is refused at once.
+            for (int i = 0; i < 35; i++) {
+                s.send("{\"type\":\"chat\",\"to\":408,\"content\":\"x\",\"client_msg_id\":\"slow-" + i + "\"}");
+                Thread.sleep(40); // under the test's flood limit of 30 frames a second
+            }
+            List<JsonNode> refused = s.drain(1500).stream().filter(f -> "error".equals(f.path("type").asText())).toList();
+            assertEquals(3, refused.size());
+            assertEquals(429, refused.get(0).path("code").asInt());
+            assertEquals("RATE_LIMITED", refused.get(0).path("error").asText());
+            assertEquals("slow-32", refused.get(0).path("ref").asText());
+        }
+    }
+
+    @Test
     void badFramesGetErrorsAndTheConnectionStaysOpen() throws Exception {
         try (TestSocket s = connect(USERS.incrementAndGet())) {
             s.send("{oops");

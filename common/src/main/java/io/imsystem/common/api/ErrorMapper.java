@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -108,6 +109,13 @@ public class ErrorMapper {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         return envelope(403, ErrorCodes.FORBIDDEN, "forbidden", null);
+    }
+
+    /** A bulkhead or an open circuit: the service sheds load; the client may retry shortly. */
+    @ServerExceptionMapper
+    public Response overloaded(FaultToleranceException e) {
+        return Response.status(503).type(MediaType.APPLICATION_JSON_TYPE).header("Retry-After", 1)
+                .entity(new ApiError(503, "service busy, retry shortly", ErrorCodes.UNAVAILABLE)).build();
     }
 
     @ServerExceptionMapper

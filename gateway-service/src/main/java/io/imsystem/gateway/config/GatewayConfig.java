@@ -66,6 +66,10 @@ public interface GatewayConfig {
         @WithDefault("1000")
         int maxPendingFrames();
 
+        /** Calls to the services one socket may have under way; more get an error frame (429) at once. */
+        @WithDefault("32")
+        int maxInflightCalls();
+
         /** Largest client frame; larger ones close the connection with 1009. */
         @WithDefault("65536")
         int maxFrameSize();

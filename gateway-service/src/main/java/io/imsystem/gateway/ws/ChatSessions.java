@@ -231,7 +231,7 @@ public class ChatSessions {
                 c.goodFrame();
                 ObjectNode body = mapper.createObjectNode();
                 body.set("msg_ids", ids);
-                messages.delivered(c.bearer, body).subscribe().with(r -> answerFailure(c, r, type), e -> unavailable(c, type));
+                call(c, type, messages.delivered(c.bearer, body)).subscribe().with(r -> answerFailure(c, r, type), e -> failed(c, e, type));
             }
             case "ack_read" -> {
                 long id = frame.path("msg_id").asLong(0);
@@ -240,7 +240,7 @@ public class ChatSessions {
                     return;
                 }
                 c.goodFrame();
-                messages.read(c.bearer, id).subscribe().with(r -> answerFailure(c, r, type), e -> unavailable(c, type));
+                call(c, type, messages.read(c.bearer, id)).subscribe().with(r -> answerFailure(c, r, type), e -> failed(c, e, type));
             }
             case "typing" -> {
                 long to = frame.path("to").asLong(0);
@@ -251,7 +251,7 @@ public class ChatSessions {
                 c.goodFrame();
                 ObjectNode typing = mapper.createObjectNode().put("type", "typing").put("from", c.userId).put("to", to);
                 relay.toUser(to, write(typing)).subscribe().with(x -> {
-                }, e -> unavailable(c, type));
+                }, e -> failed(c, e, type));
             }
             case "sync" -> {
                 JsonNode since = frame.has("since_seq") ? frame.get("since_seq") : frame.path("sinceSeq");
@@ -262,7 +262,7 @@ public class ChatSessions {
                 c.goodFrame();
                 replaySync(c, since.asLong(), false).subscribe().with(
                         highest -> send(c, write(mapper.createObjectNode().put("type", "synced").put("seq", highest))),
-                        e -> unavailable(c, type));
+                        e -> failed(c, e, type));
             }
             default -> badFrame(c, "unknown frame type '" + truncate(type) + "'", type.isEmpty() ? null : truncate(type));
         }
@@ -273,7 +273,7 @@ public class ChatSessions {
                 : body.hasNonNull("clientMsgId") ? body.get("clientMsgId").asText() : null;
         String ref = clientMsgId != null ? clientMsgId : type;
         c.goodFrame();
-        messages.send(c.bearer, c.id, body).subscribe().with(r -> {
+        call(c, ref, messages.send(c.bearer, c.id, body)).subscribe().with(r -> {
             if (r.getStatus() != 200) {
                 answerFailure(c, r, ref);
                 return;
@@ -288,7 +288,26 @@ public class ChatSessions {
             ack.put("msg_id", msgId).put("seq", m.path("seq").asLong())
                     .put("timestamp", Frames.epochSeconds(m.path("created_at").asText(null)));
             send(c, write(ack));
-        }, e -> unavailable(c, ref));
+        }, e -> failed(c, e, ref));
+    }
+
+    /**
+     * Bounds the calls one socket has under way: past the limit the frame is answered at once with a
+     * 429 error frame (the client retries), so a flooding client cannot queue up work in the services.
+     */
+    private Uni<Response> call(ClientConnection c, String ref, Uni<Response> request) {
+        if (c.inflightCalls.incrementAndGet() > limits.maxInflightCalls()) {
+            c.inflightCalls.decrementAndGet();
+            return Uni.createFrom().failure(new TooManyInFlight());
+        }
+        return request.onTermination().invoke(() -> c.inflightCalls.decrementAndGet());
+    }
+
+    /** The socket has too many calls under way. */
+    private static final class TooManyInFlight extends RuntimeException {
+        TooManyInFlight() {
+            super("too many requests in flight", null, false, false);
+        }
     }
 
     private void badFrame(ClientConnection c, String message, String ref) {
@@ -312,6 +331,14 @@ public class ChatSessions {
 
     private void unavailable(ClientConnection c, String ref) {
         send(c, write(Frames.error(mapper, 503, ErrorCodes.UNAVAILABLE, "service unavailable, try again", ref)));
+    }
+
+    private void failed(ClientConnection c, Throwable e, String ref) {
+        if (e instanceof TooManyInFlight) {
+            send(c, write(Frames.error(mapper, 429, ErrorCodes.RATE_LIMITED, "too many requests in flight, retry after the answers", ref)));
+        } else {
+            unavailable(c, ref);
+        }
     }
 
     // ---- frames to clients -----------------------------------------------------------------

@@ -29,6 +29,8 @@ final class ClientConnection {
     final WebSocketConnection socket;
     final HttpConnection transport;
     final AtomicInteger unflushed = new AtomicInteger();
+    /** Calls to message-service under way for this socket (bounded: a fast sender cannot pile up work). */
+    final AtomicInteger inflightCalls = new AtomicInteger();
     final AtomicBoolean closing = new AtomicBoolean();
     volatile long lastSeenMillis = System.currentTimeMillis();
 

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.jboss.logging.Logger;
 
 /** Sending a private message: validation, idempotency by client_msg_id, storage, then delivery. */
@@ -61,6 +62,7 @@ public class MessageService {
      * Stores the message once and hands it to the gateways; a retry with the same
      * {@code client_msg_id} returns the first message. The answer is the sender's view.
      */
+    @Bulkhead(24)
     public MessageView send(long senderId, SendMessageRequest request, String connectionId) {
         String content = request.content() == null ? "" : request.content().strip();
         int length = content.codePointCount(0, content.length());
