@@ -155,7 +155,13 @@ public final class Bench {
     /** Close codes of the chat scenario's sockets that the server closed. */
     private final Map<Integer, AtomicLong> closes = new ConcurrentHashMap<>();
 
-    private volatile Level current;
+    /** Levels by the prefix of their client_msg_ids ("L100"), so that a late frame counts for its own level. */
+    private final Map<String, Level> byLabel = new ConcurrentHashMap<>();
+
+    private Level levelOf(String clientMsgId) {
+        int dash = clientMsgId.indexOf('-');
+        return dash < 0 ? null : byLabel.get(clientMsgId.substring(0, dash));
+    }
 
     private void oneToOne(int pairs, int[] levels, int seconds, double insertLimit) throws Exception {
         List<Client.User> senders = new ArrayList<>();
@@ -173,7 +179,10 @@ public final class Bench {
                     return;
                 }
                 long now = System.nanoTime();
-                Level level = current;
+                Level level = levelOf(f.path("client_msg_id").asText(""));
+                if (level == null) {
+                    return;
+                }
                 String[] parts = f.path("content").asText().split("\\|");
                 if (!seen.add(f.path("msg_id").asLong())) {
                     level.duplicates.incrementAndGet();
@@ -190,10 +199,14 @@ public final class Bench {
             Sock s = new Sock();
             s.socket = api.connect(sockets, u, f -> {
                 String type = f.path("type").asText();
+                Level level = levelOf(f.path(type.equals("ack") ? "client_msg_id" : "ref").asText(""));
+                if (level == null) {
+                    return;
+                }
                 if ("ack".equals(type)) {
-                    current.acked.add(f.path("client_msg_id").asText());
+                    level.acked.add(f.path("client_msg_id").asText());
                 } else if ("error".equals(type)) {
-                    current.errors.incrementAndGet();
+                    level.errors.incrementAndGet();
                 }
             }).join();
             out.add(s);
@@ -246,7 +259,7 @@ public final class Bench {
     /** Sends {@code rate} chat frames a second, evenly, round-robin over the senders, for {@code seconds}. */
     private Level runLevel(String label, int rate, int seconds, int pairs, List<Client.User> receivers, List<Sock> out) throws InterruptedException {
         Level level = new Level();
-        current = level;
+        byLabel.put(label + rate, level);
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long perTickNanos = 10_000_000L;
