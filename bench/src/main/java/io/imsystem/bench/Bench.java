@@ -96,6 +96,7 @@ public final class Bench {
         line("Written by `scripts/bench.sh` (the `bench` module) on " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME) + ".");
         line("Every number below comes from one run on one machine; the machine is shared and noisy, so each");
         line("result is also given as a ratio to a limit measured in the same run. Only loopback traffic.");
+        line("What the profile showed and what was changed: [bench/README.md](../bench/README.md).");
         line("");
         line("| machine | |");
         line("| --- | --- |");
