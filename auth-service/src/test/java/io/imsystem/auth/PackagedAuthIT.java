@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The packaged jar in the prod profile: accounts and tokens work as shipped. */
 @QuarkusIntegrationTest
-@QuarkusTestResource(value = PackagedJarResource.class, initArgs = @ResourceArg(name = "database", value = "im_auth_test"))
+@QuarkusTestResource(value = PackagedJarResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "database", value = "im_auth_test"))
 class PackagedAuthIT {
 
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** The packaged jar in the prod profile: it starts, serves the page and guards its edges. */
 @QuarkusIntegrationTest
-@QuarkusTestResource(PackagedJarResource.class)
+@QuarkusTestResource(value = PackagedJarResource.class, restrictToAnnotatedClass = true)
 class PackagedGatewayIT {
 
     @Test

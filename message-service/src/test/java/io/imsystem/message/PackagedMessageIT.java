@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** The packaged jar in the prod profile: it starts, is ready, and answers in the envelope. */
 @QuarkusIntegrationTest
-@QuarkusTestResource(value = PackagedJarResource.class, initArgs = @ResourceArg(name = "database", value = "im_message_test"))
+@QuarkusTestResource(value = PackagedJarResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "database", value = "im_message_test"))
 class PackagedMessageIT {
 
     @Test

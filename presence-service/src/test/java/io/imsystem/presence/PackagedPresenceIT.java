@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The packaged jar in the prod profile: it starts, is ready, and answers in the envelope. */
 @QuarkusIntegrationTest
-@QuarkusTestResource(value = PackagedJarResource.class)
+@QuarkusTestResource(value = PackagedJarResource.class, restrictToAnnotatedClass = true)
 class PackagedPresenceIT {
 
     @Test
