@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imsystem.common.redis.Keys;
 import io.imsystem.common.redis.StreamFields;
+import io.imsystem.common.testing.WsTestClient;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -68,13 +69,13 @@ class ChatSocketTest {
                 .claim(Claims.jti.name(), jti).expiresIn(600).sign();
     }
 
-    TestSocket connect(long userId) throws InterruptedException {
+    WsTestClient connect(long userId) throws InterruptedException {
         return connect(userId, UUID.randomUUID().toString(), "");
     }
 
-    TestSocket connect(long userId, String jti, String query) throws InterruptedException {
+    WsTestClient connect(long userId, String jti, String query) throws InterruptedException {
         int before = BackendStubs.registrations.size();
-        TestSocket socket = TestSocket.open(ws + "?token=" + token(userId, jti) + query);
+        WsTestClient socket = WsTestClient.open(ws + "?token=" + token(userId, jti) + query);
         for (int i = 0; i < 500 && BackendStubs.registrations.size() == before; i++) {
             Thread.sleep(20);
         }
@@ -105,12 +106,12 @@ class ChatSocketTest {
 
     @Test
     void handshakeWithoutValidTokenIsRefusedWith401() {
-        CompletionException e = assertThrows(CompletionException.class, () -> TestSocket.open(ws.toString()));
+        CompletionException e = assertThrows(CompletionException.class, () -> WsTestClient.open(ws.toString()));
         assertEquals(401, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
-        e = assertThrows(CompletionException.class, () -> TestSocket.open(ws + "?token=garbage"));
+        e = assertThrows(CompletionException.class, () -> WsTestClient.open(ws + "?token=garbage"));
         assertEquals(401, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
         String otherIssuer = Jwt.issuer("someone-else").subject("5").claim(Claims.jti.name(), "x").expiresIn(600).sign();
-        e = assertThrows(CompletionException.class, () -> TestSocket.open(ws + "?token=" + otherIssuer));
+        e = assertThrows(CompletionException.class, () -> WsTestClient.open(ws + "?token=" + otherIssuer));
         assertEquals(401, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
     }
 
@@ -119,7 +120,7 @@ class ChatSocketTest {
         String jti = UUID.randomUUID().toString();
         redis.value(String.class).setex(keys.revoked(jti), 60, "1");
         CompletionException e = assertThrows(CompletionException.class,
-                () -> TestSocket.open(ws + "?token=" + token(USERS.incrementAndGet(), jti)));
+                () -> WsTestClient.open(ws + "?token=" + token(USERS.incrementAndGet(), jti)));
         assertEquals(401, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
     }
 
@@ -127,10 +128,10 @@ class ChatSocketTest {
     void foreignOriginIsRefusedAndAllowedOriginsPass() throws Exception {
         long user = USERS.incrementAndGet();
         String url = ws + "?token=" + token(user, "o1");
-        CompletionException e = assertThrows(CompletionException.class, () -> new TestSocket(URI.create(url),
+        CompletionException e = assertThrows(CompletionException.class, () -> new WsTestClient(URI.create(url),
                 HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", "https://evil.example"), true));
         assertEquals(403, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
-        try (TestSocket ok = new TestSocket(URI.create(url),
+        try (WsTestClient ok = new WsTestClient(URI.create(url),
                 HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", "http://localhost:8080"), true)) {
             ok.send("{\"type\":\"heartbeat\"}");
             ok.next("heartbeat_ack");
@@ -140,7 +141,7 @@ class ChatSocketTest {
     @Test
     void browserSubprotocolFormsAreAcceptedAndAnswered() throws Exception {
         long user = USERS.incrementAndGet();
-        try (TestSocket s = new TestSocket(ws, HttpClient.newHttpClient().newWebSocketBuilder()
+        try (WsTestClient s = new WsTestClient(ws, HttpClient.newHttpClient().newWebSocketBuilder()
                 .subprotocols("Bearer", token(user, "p1")), true)) {
             assertEquals("Bearer", s.socket.getSubprotocol());
             s.send("{\"type\":\"heartbeat\"}");
@@ -151,7 +152,7 @@ class ChatSocketTest {
     @Test
     void connectionIsRegisteredWithPresenceUnderTheUsersToken() throws Exception {
         long user = USERS.incrementAndGet();
-        try (TestSocket s = connect(user)) {
+        try (WsTestClient s = connect(user)) {
             JsonObject r = BackendStubs.registrations.get(BackendStubs.registrations.size() - 1);
             assertEquals(user, r.getLong("user_id"));
             assertEquals("gw-test", r.getString("gateway_id"));
@@ -172,7 +173,7 @@ class ChatSocketTest {
         long peer = USERS.incrementAndGet();
         BackendStubs.offline.put(user, List.of(offlineEntry(11, 1, peer, user), offlineEntry(12, 2, peer, user)));
         BackendStubs.offlineDelayMillis = 300;
-        try (TestSocket s = connect(user)) {
+        try (WsTestClient s = connect(user)) {
             // Arrives while the replay is still running: held back, then merged by seq.
             deliver(chat(13, peer, user, "live"), Map.of(StreamFields.USERS, Long.toString(user), StreamFields.SEQS, "{\"" + user + "\":3}"));
             deliver(chat(12, peer, user, "again"), Map.of(StreamFields.USERS, Long.toString(user), StreamFields.SEQS, "{\"" + user + "\":2}"));
@@ -189,7 +190,7 @@ class ChatSocketTest {
         long user = USERS.incrementAndGet();
         long peer = USERS.incrementAndGet();
         BackendStubs.timeline.put(user, List.of(offlineEntry(21, 4, user, peer), offlineEntry(22, 5, peer, user), offlineEntry(23, 6, peer, user)));
-        try (TestSocket s = connect(user, UUID.randomUUID().toString(), "&since_seq=4")) {
+        try (WsTestClient s = connect(user, UUID.randomUUID().toString(), "&since_seq=4")) {
             List<Long> seqs = s.drain(800).stream().filter(f -> "chat".equals(f.path("type").asText()))
                     .map(f -> f.path("seq").asLong()).toList();
             assertEquals(List.of(5L, 6L), seqs);
@@ -200,7 +201,7 @@ class ChatSocketTest {
     void deliveryGivesEachUserItsOwnSeqAndSkipsTheSendingConnection() throws Exception {
         long a = USERS.incrementAndGet();
         long b = USERS.incrementAndGet();
-        try (TestSocket a1 = connect(a); TestSocket a2 = connect(a); TestSocket b1 = connect(b)) {
+        try (WsTestClient a1 = connect(a); WsTestClient a2 = connect(a); WsTestClient b1 = connect(b)) {
             String a1Id = BackendStubs.registrations.stream().filter(r -> r.getLong("user_id") == a).findFirst().orElseThrow().getString("conn_id");
             deliver(chat(31, a, b, "hi"), Map.of(StreamFields.USERS, a + "," + b,
                     StreamFields.SEQS, "{\"" + a + "\":5,\"" + b + "\":9}", StreamFields.EXCLUDE_CONN, a1Id));
@@ -213,7 +214,7 @@ class ChatSocketTest {
     @Test
     void chatFrameIsSentToMessageServiceAndAcknowledged() throws Exception {
         long a = USERS.incrementAndGet();
-        try (TestSocket s = connect(a)) {
+        try (WsTestClient s = connect(a)) {
             s.send("{\"type\":\"chat\",\"to\":77,\"content\":\"hello\",\"client_msg_id\":\"c-1\"}");
             JsonNode ack = s.next("ack");
             assertEquals("c-1", ack.path("client_msg_id").asText());
@@ -236,7 +237,7 @@ class ChatSocketTest {
 
     @Test
     void callsUnderWayPerSocketAreBoundedAndTheRestAnsweredWith429() throws Exception {
-        try (TestSocket s = connect(USERS.incrementAndGet())) {
+        try (WsTestClient s = connect(USERS.incrementAndGet())) {
             // A backend that never answers: the first 32 calls wait, every further frame is refused at once.
             for (int i = 0; i < 35; i++) {
                 s.send("{\"type\":\"chat\",\"to\":408,\"content\":\"x\",\"client_msg_id\":\"slow-" + i + "\"}");
@@ -252,7 +253,7 @@ class ChatSocketTest {
 
     @Test
     void badFramesGetErrorsAndTheConnectionStaysOpen() throws Exception {
-        try (TestSocket s = connect(USERS.incrementAndGet())) {
+        try (WsTestClient s = connect(USERS.incrementAndGet())) {
             s.send("{oops");
             assertEquals("VALIDATION_FAILED", s.next("error").path("error").asText());
             s.send("[1,2]");
@@ -269,7 +270,7 @@ class ChatSocketTest {
 
     @Test
     void frameOver64KibClosesWith1009() throws Exception {
-        try (TestSocket s = connect(USERS.incrementAndGet())) {
+        try (WsTestClient s = connect(USERS.incrementAndGet())) {
             s.send("{\"type\":\"chat\",\"content\":\"" + "x".repeat(70_000) + "\"}");
             assertEquals(1009, s.awaitClose());
         }
@@ -277,7 +278,7 @@ class ChatSocketTest {
 
     @Test
     void floodClosesWith1008() throws Exception {
-        try (TestSocket s = connect(USERS.incrementAndGet())) {
+        try (WsTestClient s = connect(USERS.incrementAndGet())) {
             for (int i = 0; i < 100 && !s.closeCode.isDone(); i++) {
                 s.socket.sendText("{\"type\":\"heartbeat\"}", true).exceptionally(e -> null).join();
             }
@@ -288,7 +289,7 @@ class ChatSocketTest {
     @Test
     void clientThatCannotKeepUpIsClosedWith1013() throws Exception {
         long user = USERS.incrementAndGet();
-        TestSocket slow = new TestSocket(URI.create(ws + "?token=" + token(user, "slow")),
+        WsTestClient slow = new WsTestClient(URI.create(ws + "?token=" + token(user, "slow")),
                 HttpClient.newHttpClient().newWebSocketBuilder(), false);
         try (slow) {
             for (int i = 0; i < 100 && BackendStubs.registrations.stream().noneMatch(r -> r.getLong("user_id") == user); i++) {
@@ -315,7 +316,7 @@ class ChatSocketTest {
     @Test
     void closeEntryClosesOnlyTheSocketsOfThatToken() throws Exception {
         long user = USERS.incrementAndGet();
-        try (TestSocket first = connect(user, "jti-a", ""); TestSocket second = connect(user, "jti-b", "")) {
+        try (WsTestClient first = connect(user, "jti-a", ""); WsTestClient second = connect(user, "jti-b", "")) {
             redis.stream(String.class).xadd(keys.gatewayStream("gw-test"), Map.of(StreamFields.TYPE, StreamFields.CLOSE,
                     StreamFields.USER, Long.toString(user), StreamFields.JTI, "jti-a", StreamFields.REASON, "logout"));
             assertEquals(1008, first.awaitClose());
@@ -327,7 +328,7 @@ class ChatSocketTest {
     @Test
     void presenceUnreachableClosesWith1013() throws Exception {
         BackendStubs.presenceDown = true;
-        try (TestSocket s = TestSocket.open(ws + "?token=" + token(USERS.incrementAndGet(), "down"))) {
+        try (WsTestClient s = WsTestClient.open(ws + "?token=" + token(USERS.incrementAndGet(), "down"))) {
             assertEquals(1013, s.awaitClose());
         }
     }
@@ -335,7 +336,7 @@ class ChatSocketTest {
     @Test
     void openConnectionsAreReportedToPresenceInHeartbeatBatches() throws Exception {
         long user = USERS.incrementAndGet();
-        try (TestSocket s = connect(user)) {
+        try (WsTestClient s = connect(user)) {
             String pair = connectionIdOf(user) + ":" + user;
             boolean seen = false;
             for (int i = 0; i < 60 && !seen; i++) {

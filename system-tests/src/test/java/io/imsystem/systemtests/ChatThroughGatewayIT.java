@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imsystem.bench.Launcher;
+import io.imsystem.common.testing.WsTestClient;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,18 +55,18 @@ class ChatThroughGatewayIT {
                 .then().statusCode(200).body("code", equalTo(0)).extract().jsonPath();
     }
 
-    static WsClient connect(User user) {
-        return WsClient.connect(system.wsUrl("/ws?token=" + user.token()));
+    static WsTestClient connect(User user) {
+        return WsTestClient.open(system.wsUrl("/ws?token=" + user.token()));
     }
 
     @Test
     void messageSentOverRestReachesTheReceiversSocket() throws Exception {
         User alice = register();
         User bob = register();
-        try (WsClient bobSocket = connect(bob)) {
+        try (WsTestClient bobSocket = connect(bob)) {
             awaitRouted(bob);
             JsonPath sent = send(alice, bob, "Hello Bob!");
-            JsonNode chat = bobSocket.awaitType("chat");
+            JsonNode chat = bobSocket.next("chat");
             assertEquals(sent.getLong("data.id"), chat.path("msg_id").asLong());
             assertEquals(alice.id(), chat.path("from").asLong());
             assertEquals(bob.id(), chat.path("to").asLong());
@@ -85,25 +85,25 @@ class ChatThroughGatewayIT {
         long id1 = send(alice, carol, "while you were away").getLong("data.id");
         long id2 = send(alice, carol, "and another").getLong("data.id");
 
-        try (WsClient first = connect(carol)) {
-            JsonNode a = first.awaitType("chat");
-            JsonNode b = first.awaitType("chat");
+        try (WsTestClient first = connect(carol)) {
+            JsonNode a = first.next("chat");
+            JsonNode b = first.next("chat");
             assertEquals(List.of(id1, id2), List.of(a.path("msg_id").asLong(), b.path("msg_id").asLong()), "oldest first");
             assertTrue(a.path("offline").asBoolean());
-            assertTrue(first.drain(Duration.ofMillis(700)).stream().noneMatch(f -> "chat".equals(f.path("type").asText())),
+            assertTrue(first.drain(700).stream().noneMatch(f -> "chat".equals(f.path("type").asText())),
                     "each message once per connection");
         }
         // Not acknowledged: pushed again on the next connection.
-        try (WsClient second = connect(carol)) {
-            assertEquals(id1, second.awaitType("chat").path("msg_id").asLong());
-            assertEquals(id2, second.awaitType("chat").path("msg_id").asLong());
+        try (WsTestClient second = connect(carol)) {
+            assertEquals(id1, second.next("chat").path("msg_id").asLong());
+            assertEquals(id2, second.next("chat").path("msg_id").asLong());
             second.send(Map.of("type", "ack", "msg_ids", List.of(id1, id2)));
-            second.drain(Duration.ofMillis(500));
+            second.drain(500);
         }
         given().header("Authorization", carol.bearer()).get("/api/v1/messages/offline/count")
                 .then().statusCode(200).body("data.count", equalTo(0));
-        try (WsClient third = connect(carol)) {
-            assertTrue(third.drain(Duration.ofMillis(1000)).stream().noneMatch(f -> "chat".equals(f.path("type").asText())),
+        try (WsTestClient third = connect(carol)) {
+            assertTrue(third.drain(1000).stream().noneMatch(f -> "chat".equals(f.path("type").asText())),
                     "acknowledged messages are not pushed again");
         }
     }
@@ -112,18 +112,18 @@ class ChatThroughGatewayIT {
     void chatFrameIsAcknowledgedAndDeliveredAndTheSenderIsToldOfDelivery() throws Exception {
         User alice = register();
         User bob = register();
-        try (WsClient aliceSocket = connect(alice); WsClient bobSocket = connect(bob)) {
+        try (WsTestClient aliceSocket = connect(alice); WsTestClient bobSocket = connect(bob)) {
             awaitRouted(bob);
             aliceSocket.send(Map.of("type", "chat", "to", bob.id(), "content", "hi over ws", "client_msg_id", "c-1"));
-            JsonNode ack = aliceSocket.awaitType("ack");
+            JsonNode ack = aliceSocket.next("ack");
             assertEquals("c-1", ack.path("client_msg_id").asText());
             assertEquals(1, ack.path("seq").asLong());
-            JsonNode chat = bobSocket.awaitType("chat");
+            JsonNode chat = bobSocket.next("chat");
             assertEquals(ack.path("msg_id").asLong(), chat.path("msg_id").asLong());
             assertEquals("c-1", chat.path("client_msg_id").asText());
 
             bobSocket.send(Map.of("type", "ack", "msg_ids", List.of(chat.path("msg_id").asLong())));
-            JsonNode delivered = aliceSocket.awaitType("delivered");
+            JsonNode delivered = aliceSocket.next("delivered");
             assertEquals(chat.path("msg_id").asLong(), delivered.path("msg_ids").path(0).asLong());
         }
     }
@@ -131,17 +131,17 @@ class ChatThroughGatewayIT {
     @Test
     void badFramesGetErrorFramesAndTheConnectionStaysOpen() throws Exception {
         User dave = register();
-        try (WsClient socket = connect(dave)) {
+        try (WsTestClient socket = connect(dave)) {
             socket.send("{not json");
-            assertEquals("VALIDATION_FAILED", socket.awaitType("error").path("error").asText());
+            assertEquals("VALIDATION_FAILED", socket.next("error").path("error").asText());
             socket.send(Map.of("type", "nonsense"));
-            assertEquals("nonsense", socket.awaitType("error").path("ref").asText());
+            assertEquals("nonsense", socket.next("error").path("ref").asText());
             socket.send(Map.of("type", "chat", "to", 999_999_999L, "content", "x", "client_msg_id", "c-9"));
-            JsonNode error = socket.awaitType("error");
+            JsonNode error = socket.next("error");
             assertEquals(404, error.path("code").asInt());
             assertEquals("c-9", error.path("ref").asText());
             socket.send(Map.of("type", "heartbeat"));
-            assertTrue(socket.awaitType("heartbeat_ack").path("timestamp").asLong() > 0);
+            assertTrue(socket.next("heartbeat_ack").path("timestamp").asLong() > 0);
         }
     }
 
@@ -156,7 +156,7 @@ class ChatThroughGatewayIT {
     @Test
     void logoutRevokesTheTokenEverywhereAndClosesItsSockets() throws Exception {
         User erin = register();
-        try (WsClient socket = connect(erin)) {
+        try (WsTestClient socket = connect(erin)) {
             awaitRouted(erin);
             given().header("Authorization", erin.bearer()).post("/api/v1/users/logout").then().statusCode(200);
             assertEquals(1008, socket.closeCode.get(10, TimeUnit.SECONDS));

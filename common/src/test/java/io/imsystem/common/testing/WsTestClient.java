@@ -1,5 +1,6 @@
-package io.imsystem.gateway;
+package io.imsystem.common.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -14,16 +15,19 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A real WebSocket client for tests; {@code reading=false} makes one that never reads (a slow client). */
-final class TestSocket implements AutoCloseable {
+/**
+ * A real WebSocket client for tests (the JDK's) that collects the JSON frames it receives;
+ * {@code reading = false} makes one that never reads, as a slow client.
+ */
+public final class WsTestClient implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-    final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    final WebSocket socket;
+    public final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    public final WebSocket socket;
 
-    TestSocket(URI uri, WebSocket.Builder builder, boolean reading) {
+    public WsTestClient(URI uri, WebSocket.Builder builder, boolean reading) {
         this.socket = builder.connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, new WebSocket.Listener() {
             final StringBuilder partial = new StringBuilder();
 
@@ -40,8 +44,8 @@ final class TestSocket implements AutoCloseable {
                 if (last) {
                     try {
                         frames.add(JSON.readTree(partial.toString()));
-                    } catch (Exception e) {
-                        throw new AssertionError("server sent a frame that is not JSON: " + partial);
+                    } catch (JsonProcessingException e) {
+                        frames.add(JSON.createObjectNode().put("type", "unparseable").put("text", partial.toString()));
                     }
                     partial.setLength(0);
                 }
@@ -62,15 +66,25 @@ final class TestSocket implements AutoCloseable {
         }).join();
     }
 
-    static TestSocket open(String url) {
-        return new TestSocket(URI.create(url), HttpClient.newHttpClient().newWebSocketBuilder(), true);
+    public static WsTestClient open(String url) {
+        return new WsTestClient(URI.create(url), HttpClient.newHttpClient().newWebSocketBuilder(), true);
     }
 
-    void send(String text) {
+    public void send(String text) {
         socket.sendText(text, true).join();
     }
 
-    JsonNode next(String type) throws InterruptedException {
+    /** Sends an object (a Map, a record) as a JSON text frame. */
+    public void send(Object frame) {
+        try {
+            send(JSON.writeValueAsString(frame));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** The next frame of this type, skipping others; fails after 10 s. */
+    public JsonNode next(String type) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             JsonNode f = frames.poll(100, TimeUnit.MILLISECONDS);
@@ -81,7 +95,8 @@ final class TestSocket implements AutoCloseable {
         throw new AssertionError("no " + type + " frame within 10 s");
     }
 
-    List<JsonNode> drain(long millis) throws InterruptedException {
+    /** Every frame that arrives within the window. */
+    public List<JsonNode> drain(long millis) throws InterruptedException {
         List<JsonNode> out = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (true) {
@@ -94,7 +109,7 @@ final class TestSocket implements AutoCloseable {
         }
     }
 
-    int awaitClose() throws Exception {
+    public int awaitClose() throws Exception {
         return closeCode.get(10, TimeUnit.SECONDS);
     }
 
