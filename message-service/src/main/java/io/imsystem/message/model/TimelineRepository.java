@@ -3,9 +3,12 @@ package io.imsystem.message.model;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Per-user timelines: sync, offline queue, history, unread. Hidden (deleted) rows are never returned. */
 @ApplicationScoped
@@ -63,6 +66,15 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
 
     /** An incoming message of a user's timeline and who sent it. */
     public record Incoming(long messageId, long senderId) {
+
+        /** The message ids of these rows, grouped by their sender (to tell each sender once). */
+        public static Map<Long, List<Long>> bySender(List<Incoming> rows) {
+            Map<Long, List<Long>> bySender = new TreeMap<>();
+            for (Incoming e : rows) {
+                bySender.computeIfAbsent(e.senderId(), k -> new ArrayList<>()).add(e.messageId());
+            }
+            return bySender;
+        }
     }
 
     /**

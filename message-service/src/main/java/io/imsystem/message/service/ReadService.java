@@ -13,12 +13,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Unread messages and marking them read; the senders are told with {@code read} frames. */
 @ApplicationScoped
@@ -108,16 +106,12 @@ public class ReadService {
 
     @Transactional
     Map<Long, List<Long>> markInTx(long userId, Long peerId, Collection<Long> messageIds) {
-        Map<Long, List<Long>> bySender = new TreeMap<>();
         List<TimelineRepository.Incoming> incoming = timeline.lockIncomingUnread(userId, peerId, messageIds);
+        Map<Long, List<Long>> bySender = TimelineRepository.Incoming.bySender(incoming);
         if (incoming.isEmpty()) {
             return bySender;
         }
-        List<Long> ids = new ArrayList<>();
-        for (TimelineRepository.Incoming e : incoming) {
-            ids.add(e.messageId());
-            bySender.computeIfAbsent(e.senderId(), k -> new ArrayList<>()).add(e.messageId());
-        }
+        List<Long> ids = incoming.stream().map(TimelineRepository.Incoming::messageId).toList();
         timeline.markRead(userId, ids);
         messages.update("status = ?1, updatedAt = ?2 where id in ?3", Message.READ, Instant.now(), ids);
         return bySender;

@@ -14,11 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** A user's timeline: sync by seq, the offline queue (undelivered incoming messages) and delivery acks. */
 @ApplicationScoped
@@ -76,16 +74,12 @@ public class TimelineService {
 
     @Transactional
     Map<Long, List<Long>> markDeliveredInTx(long userId, Collection<Long> messageIds) {
-        Map<Long, List<Long>> bySender = new TreeMap<>();
         List<TimelineRepository.Incoming> incoming = timeline.lockIncomingUndelivered(userId, messageIds);
+        Map<Long, List<Long>> bySender = TimelineRepository.Incoming.bySender(incoming);
         if (incoming.isEmpty()) {
             return bySender;
         }
-        List<Long> ids = new ArrayList<>();
-        for (TimelineRepository.Incoming e : incoming) {
-            ids.add(e.messageId());
-            bySender.computeIfAbsent(e.senderId(), k -> new ArrayList<>()).add(e.messageId());
-        }
+        List<Long> ids = incoming.stream().map(TimelineRepository.Incoming::messageId).toList();
         timeline.markDelivered(userId, ids);
         messages.update("status = ?1, updatedAt = ?2 where id in ?3 and status = ?4",
                 Message.DELIVERED, Instant.now(), ids, Message.SENT);
