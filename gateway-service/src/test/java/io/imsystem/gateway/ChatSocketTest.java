@@ -326,6 +326,34 @@ class ChatSocketTest {
     }
 
     @Test
+    void socketClosesWhenItsTokenExpires() throws Exception {
+        String shortLived = Jwt.issuer("im-system").subject(Long.toString(USERS.incrementAndGet())).claim(Claims.jti.name(), "short")
+                .expiresIn(3).sign();
+        try (WsTestClient s = WsTestClient.open(ws + "?token=" + shortLived)) {
+            s.send("{\"type\":\"heartbeat\"}");
+            s.next("heartbeat_ack");
+            assertEquals(1008, s.awaitClose());
+        }
+    }
+
+    @Test
+    void silentSocketIsClosedAfterTheReadTimeout() throws Exception {
+        // The JDK client answers the server's pings, so only a client that never reads stays silent.
+        long user = USERS.incrementAndGet();
+        try (WsTestClient silent = new WsTestClient(URI.create(ws + "?token=" + token(user, "quiet")),
+                HttpClient.newHttpClient().newWebSocketBuilder(), false)) {
+            for (int i = 0; i < 500 && BackendStubs.registrations.stream().noneMatch(r -> r.getLong("user_id") == user); i++) {
+                Thread.sleep(20);
+            }
+            String connId = connectionIdOf(user);
+            for (int i = 0; i < 400 && !BackendStubs.unregistrations.contains(connId); i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(BackendStubs.unregistrations.contains(connId), "closed after 6 s of silence (test read timeout)");
+        }
+    }
+
+    @Test
     void presenceUnreachableClosesWith1013() throws Exception {
         BackendStubs.presenceDown = true;
         try (WsTestClient s = WsTestClient.open(ws + "?token=" + token(USERS.incrementAndGet(), "down"))) {

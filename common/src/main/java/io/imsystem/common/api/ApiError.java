@@ -1,7 +1,7 @@
 package io.imsystem.common.api;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.Map;
 
 /** The failure envelope: the HTTP status again as {@code code}, a human message and a machine code. */

@@ -1,6 +1,7 @@
 package io.imsystem.common.api;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The success envelope every JSON answer carries: {@code {"code":0,"message":"ok","data":...}}. */
 @RegisterForReflection
 public record ApiResponse<T>(int code, String message, T data) {

@@ -46,6 +46,10 @@ public interface GatewayConfig {
         @WithDefault("90s")
         Duration readTimeout();
 
+        /** How often sockets are checked for silence and for an expired token. */
+        @WithDefault("5s")
+        Duration sweepInterval();
+
         /** How often the gateway sends presence its batch of open connections. */
         @WithDefault("30s")
         Duration heartbeatInterval();

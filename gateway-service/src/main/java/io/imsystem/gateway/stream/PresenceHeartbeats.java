@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Tells presence, in batches, which sockets are open here; presence expires what stops being
- * listed and rebuilds what it lost. Also closes idle sockets and says goodbye at shutdown.
+ * listed and rebuilds what it lost. Also closes idle and expired sockets and says goodbye at shutdown.
  */
 @ApplicationScoped
 public class PresenceHeartbeats {
@@ -56,9 +56,9 @@ public class PresenceHeartbeats {
                 .onFailure().recoverWithNull();
     }
 
-    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void sweepIdle() {
-        sessions.closeIdle();
+    @Scheduled(every = "${im.gateway.ws.sweep-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        sessions.closeIdleAndExpired();
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -45,6 +45,8 @@ public class ChatSessions {
     static final UserData.TypedKey<String> JTI = UserData.TypedKey.forString("im.jti");
     static final UserData.TypedKey<String> BEARER = UserData.TypedKey.forString("im.bearer");
     static final UserData.TypedKey<Long> SINCE_SEQ = UserData.TypedKey.forLong("im.since");
+    /** When the socket's token expires (epoch seconds): the socket closes then, as the token stops working. */
+    static final UserData.TypedKey<Long> EXPIRES_AT = UserData.TypedKey.forLong("im.exp");
     static final UserData.TypedKey<HttpConnection> TRANSPORT = new UserData.TypedKey<>("im.transport");
     /** A socket that does not complete the close handshake in this time is cut. */
     private static final long CLOSE_GRACE_MILLIS = 5000;
@@ -85,7 +87,7 @@ public class ChatSessions {
     void opened(WebSocketConnection socket) {
         UserData data = socket.userData();
         ClientConnection c = new ClientConnection(socket.id(), data.get(USER_ID), data.get(JTI), data.get(BEARER), socket,
-                data.get(TRANSPORT));
+                data.get(TRANSPORT), data.get(EXPIRES_AT));
         byId.put(c.id, c);
         byUser.computeIfAbsent(c.userId, k -> ConcurrentHashMap.newKeySet()).add(c);
         Long since = data.get(SINCE_SEQ);
@@ -399,12 +401,18 @@ public class ChatSessions {
         }
     }
 
-    /** Closes sockets that sent nothing, not even a pong, for longer than the read timeout. */
-    public void closeIdle() {
-        long deadline = System.currentTimeMillis() - limits.readTimeout().toMillis();
+    /**
+     * Closes sockets that sent nothing, not even a pong, for longer than the read timeout, and
+     * sockets whose token has expired (the client reconnects with a fresh one).
+     */
+    public void closeIdleAndExpired() {
+        long now = System.currentTimeMillis();
+        long deadline = now - limits.readTimeout().toMillis();
         for (ClientConnection c : byId.values()) {
             if (c.lastSeenMillis < deadline) {
                 close(c, 1001, "idle");
+            } else if (c.expiresAtMillis > 0 && c.expiresAtMillis <= now) {
+                close(c, 1008, "token expired");
             }
         }
     }

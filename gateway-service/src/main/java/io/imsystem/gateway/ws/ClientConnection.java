@@ -28,6 +28,8 @@ final class ClientConnection {
     final String bearer;
     final WebSocketConnection socket;
     final HttpConnection transport;
+    /** When the token this socket was opened with expires, epoch millis (0: unknown). */
+    final long expiresAtMillis;
     final AtomicInteger unflushed = new AtomicInteger();
     /** Calls to message-service under way for this socket (bounded: a fast sender cannot pile up work). */
     final AtomicInteger inflightCalls = new AtomicInteger();
@@ -47,8 +49,10 @@ final class ClientConnection {
     private int framesInWindow;
     private int badFramesInRow;
 
-    ClientConnection(String id, long userId, String jti, String bearer, WebSocketConnection socket, HttpConnection transport) {
+    ClientConnection(String id, long userId, String jti, String bearer, WebSocketConnection socket, HttpConnection transport,
+            Long expiresAtSeconds) {
         this.transport = transport;
+        this.expiresAtMillis = expiresAtSeconds == null ? 0 : expiresAtSeconds * 1000;
         this.id = id;
         this.userId = userId;
         this.jti = jti;

@@ -60,6 +60,7 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         context.userData().put(ChatSessions.JTI, jwt.getTokenID());
         context.userData().put(ChatSessions.BEARER, "Bearer " + jwt.getRawToken());
         context.userData().put(ChatSessions.TRANSPORT, context.httpRequest().connection());
+        context.userData().put(ChatSessions.EXPIRES_AT, jwt.getExpirationTime());
         if (since != null) {
             context.userData().put(ChatSessions.SINCE_SEQ, since);
         }
