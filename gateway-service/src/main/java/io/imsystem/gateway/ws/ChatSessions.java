@@ -66,6 +66,8 @@ public class ChatSessions {
     private final Counter framesOut;
     private final Counter slowClosed;
     private final Vertx vertx;
+    /** Set at shutdown: presence hears `gateway-down` instead of one unregistration per socket. */
+    private volatile boolean stopping;
 
     public ChatSessions(GatewayConfig config, GatewayIdentity identity, ObjectMapper mapper,
             @RestClient MessageClient messages, @RestClient PresenceClient presence, Relay relay,
@@ -102,7 +104,14 @@ public class ChatSessions {
                 .chain(() -> replayOffline(c, 0))
                 .chain(() -> since == null ? Uni.createFrom().item(0L) : replaySync(c, since, true))
                 .subscribe().with(
-                        ignored -> goLive(c),
+                        ignored -> {
+                            if (!byId.containsKey(c.id)) {
+                                // Closed while it was being registered: take the registration back.
+                                unregister(c);
+                                return;
+                            }
+                            goLive(c);
+                        },
                         failure -> {
                             LOG.warnf("connection %s of user %d could not start: %s", c.id, c.userId, failure.toString());
                             close(c, 1013, "try again later");
@@ -121,6 +130,12 @@ public class ChatSessions {
                 byUser.remove(c.userId, set);
             }
         }
+        if (!stopping) {
+            unregister(c);
+        }
+    }
+
+    private void unregister(ClientConnection c) {
         presence.unregister(c.id)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200)).atMost(3)
                 .subscribe().with(Response::close,
@@ -394,8 +409,9 @@ public class ChatSessions {
         }
     }
 
-    /** Closes every socket, telling clients to reconnect (to another replica). */
+    /** At shutdown: closes every socket, telling clients to reconnect (to another replica). */
     public void closeAll(int code, String reason) {
+        stopping = true;
         for (ClientConnection c : byId.values()) {
             close(c, code, reason);
         }
