@@ -75,10 +75,6 @@ public final class Launcher {
         return "ws://localhost:" + ports.get("gateway-service") + path;
     }
 
-    public Path work() {
-        return work;
-    }
-
     /** Process id of a running service. */
     public long pid(String service) {
         return processes.get(service).pid();

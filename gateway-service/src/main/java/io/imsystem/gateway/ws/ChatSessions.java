@@ -449,10 +449,6 @@ public class ChatSessions {
         return out;
     }
 
-    public int openCount() {
-        return byId.size();
-    }
-
     void failed(WebSocketConnection socket, Throwable error) {
         ClientConnection c = byId.get(socket.id());
         String message = String.valueOf(error.getMessage()).toLowerCase();
