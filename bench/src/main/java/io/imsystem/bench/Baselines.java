@@ -98,6 +98,109 @@ final class Baselines {
         return done.get() / (duration.toMillis() / 1000.0);
     }
 
+    /**
+     * Transactions per second that write what one group send writes for {@code members} members: the
+     * message, the members' seq rows locked (ascending id) and bumped in one statement, one timeline
+     * row per member in one multi-row insert. All {@code threads} connections send into the same
+     * group, so they wait for each other's seq locks as the service's sends do.
+     */
+    static double mariadbGroupRows(String jdbcUrl, String user, String password, int members, int threads, Duration duration) throws Exception {
+        long base = 8_000_000_000_000L + (System.nanoTime() % 1_000_000) * 1000;
+        long group = base;
+        StringBuilder in = new StringBuilder();
+        StringBuilder seqValues = new StringBuilder();
+        StringBuilder lineValues = new StringBuilder();
+        for (int i = 0; i < members; i++) {
+            in.append(i == 0 ? "?" : ",?");
+            seqValues.append(i == 0 ? "(?,?)" : ",(?,?)");
+            lineValues.append(i == 0 ? "(?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?)");
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+                PreparedStatement seed = c.prepareStatement("INSERT IGNORE INTO user_seq (user_id, last_seq) VALUES " + seqValues)) {
+            for (int i = 0; i < members; i++) {
+                seed.setLong(2 * i + 1, base + i);
+                seed.setLong(2 * i + 2, 0);
+            }
+            seed.executeUpdate();
+        }
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        List<Thread> workers = new ArrayList<>();
+        List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            long sender = base + t % members;
+            int worker = t;
+            Thread w = new Thread(() -> {
+                try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
+                    c.setAutoCommit(false);
+                    PreparedStatement msg = c.prepareStatement("INSERT INTO messages (sender_id, group_id, content, msg_type, status, client_msg_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                            PreparedStatement.RETURN_GENERATED_KEYS);
+                    PreparedStatement lock = c.prepareStatement("SELECT user_id, last_seq FROM user_seq WHERE user_id IN (" + in + ") ORDER BY user_id FOR UPDATE");
+                    PreparedStatement bump = c.prepareStatement("INSERT INTO user_seq (user_id, last_seq) VALUES " + seqValues
+                            + " ON DUPLICATE KEY UPDATE last_seq = VALUES(last_seq)");
+                    PreparedStatement lines = c.prepareStatement("INSERT INTO timeline (user_id, seq, message_id, peer_id, group_id, outgoing, delivered, created_at) VALUES " + lineValues);
+                    long n = 0;
+                    while (System.nanoTime() < end) {
+                        Timestamp now = new Timestamp(System.currentTimeMillis());
+                        msg.setLong(1, sender);
+                        msg.setLong(2, group);
+                        msg.setString(3, "bench baseline group message " + n);
+                        msg.setString(4, "text");
+                        msg.setString(5, "sent");
+                        msg.setString(6, "gbase-" + worker + "-" + base + "-" + n++);
+                        msg.setTimestamp(7, now);
+                        msg.setTimestamp(8, now);
+                        msg.executeUpdate();
+                        long id;
+                        try (ResultSet k = msg.getGeneratedKeys()) {
+                            k.next();
+                            id = k.getLong(1);
+                        }
+                        for (int i = 0; i < members; i++) {
+                            lock.setLong(i + 1, base + i);
+                        }
+                        long[] ids = new long[members];
+                        long[] seqs = new long[members];
+                        try (ResultSet r = lock.executeQuery()) {
+                            for (int i = 0; r.next(); i++) {
+                                ids[i] = r.getLong(1);
+                                seqs[i] = r.getLong(2) + 1;
+                            }
+                        }
+                        for (int i = 0; i < members; i++) {
+                            bump.setLong(2 * i + 1, ids[i]);
+                            bump.setLong(2 * i + 2, seqs[i]);
+                            int p = 8 * i;
+                            lines.setLong(p + 1, ids[i]);
+                            lines.setLong(p + 2, seqs[i]);
+                            lines.setLong(p + 3, id);
+                            lines.setLong(p + 4, sender);
+                            lines.setLong(p + 5, group);
+                            lines.setBoolean(p + 6, ids[i] == sender);
+                            lines.setBoolean(p + 7, ids[i] == sender);
+                            lines.setTimestamp(p + 8, now);
+                        }
+                        bump.executeUpdate();
+                        lines.executeUpdate();
+                        c.commit();
+                        done.incrementAndGet();
+                    }
+                } catch (SQLException e) {
+                    failures.add(e);
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+        return done.get() / (duration.toMillis() / 1000.0);
+    }
+
     /** XADDs per second of a chat-sized entry, one after the other on one connection (what a send does). */
     static double redisXadd(String host, int port, String key, Duration duration) throws IOException {
         String frame = "{\"type\":\"chat\",\"msg_id\":123456,\"seq\":0,\"from\":1,\"to\":2,\"content\":\"" + "x".repeat(120)

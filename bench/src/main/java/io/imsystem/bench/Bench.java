@@ -54,6 +54,10 @@ public final class Bench {
                 .mapToInt(Integer::parseInt).toArray();
         int idle = Integer.getInteger("bench.idleConnections", 10_000);
         int burst = Integer.getInteger("bench.offlineBurst", 2000);
+        int bigGroup = Integer.getInteger("bench.bigGroup", 500);
+        int smallGroup = Integer.getInteger("bench.smallGroup", 50);
+        // all, or a comma-separated subset of: chat, offline, idle, groups
+        Set<String> scenarios = Set.of(System.getProperty("bench.scenarios", "all").split(","));
 
         Map<String, String> env = new java.util.HashMap<>(Map.of("WS_MAX_FRAMES_PER_SECOND", "100000", "LOG_LEVEL", "WARN"));
         String profile = System.getProperty("bench.jfr");
@@ -69,9 +73,18 @@ public final class Bench {
             bench.header(pairs, levelSeconds, idle, burst);
             bench.startup();
             double insertLimit = bench.baselines(pairs);
-            bench.oneToOne(pairs, levels, levelSeconds, insertLimit);
-            bench.offlineBurst(burst);
-            bench.idleConnections(idle);
+            if (scenarios.contains("all") || scenarios.contains("chat")) {
+                bench.oneToOne(pairs, levels, levelSeconds, insertLimit);
+            }
+            if (scenarios.contains("all") || scenarios.contains("groups")) {
+                bench.groups(bigGroup, smallGroup, levelSeconds);
+            }
+            if (scenarios.contains("all") || scenarios.contains("offline")) {
+                bench.offlineBurst(burst);
+            }
+            if (scenarios.contains("all") || scenarios.contains("idle")) {
+                bench.idleConnections(idle);
+            }
         } finally {
             system.stopAll();
         }
@@ -320,6 +333,178 @@ public final class Bench {
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    // ---- 6. group chat ------------------------------------------------------------------------
+
+    /** Arrivals of group chat frames per message (by client_msg_id), for every socket of the scenario. */
+    private static final class GroupArrivals {
+        final Map<String, AtomicLong> count = new ConcurrentHashMap<>();
+        final Map<String, Long> last = new ConcurrentHashMap<>();
+        final AtomicLong duplicates = new AtomicLong();
+
+        void arrived(String clientMsgId, long nanos) {
+            count.computeIfAbsent(clientMsgId, k -> new AtomicLong()).incrementAndGet();
+            last.merge(clientMsgId, nanos, Math::max);
+        }
+
+        long of(String clientMsgId) {
+            AtomicLong n = count.get(clientMsgId);
+            return n == null ? 0 : n.get();
+        }
+    }
+
+    /**
+     * Fan-out to a big group (time from send to the frame on the last member's socket) and send
+     * throughput into a small group, each beside raw MariaDB inserts of the same rows.
+     */
+    private void groups(int bigSize, int smallSize, int seconds) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<CompletableFuture<Client.User>> registering = new ArrayList<>();
+        for (int i = 0; i < bigSize; i++) {
+            registering.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return api.register();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, pool));
+        }
+        List<Client.User> users = registering.stream().map(CompletableFuture::join).toList();
+        GroupArrivals arrivals = new GroupArrivals();
+        List<Sock> socks = new ArrayList<>();
+        for (Client.User u : users) {
+            Sock s = new Sock();
+            Set<Long> seen = ConcurrentHashMap.newKeySet();
+            s.socket = api.connect(sockets, u, f -> {
+                if ("chat".equals(f.path("type").asText()) && f.hasNonNull("group_id")) {
+                    long now = System.nanoTime();
+                    if (!seen.add(f.path("msg_id").asLong())) {
+                        arrivals.duplicates.incrementAndGet();
+                        return;
+                    }
+                    s.pendingAcks.add(f.path("msg_id").asLong());
+                    arrivals.arrived(f.path("client_msg_id").asText(), now);
+                }
+            }).join();
+            socks.add(s);
+        }
+        startAckingAll(socks);
+        Client.User owner = users.get(0);
+        long big = api.call("POST", "/api/v1/groups", owner, Map.of("name", "bench big",
+                "member_ids", users.subList(1, bigSize).stream().map(Client.User::id).toList())).path("id").asLong();
+        long small = api.call("POST", "/api/v1/groups", owner, Map.of("name", "bench small",
+                "member_ids", users.subList(1, smallSize).stream().map(Client.User::id).toList())).path("id").asLong();
+
+        // Fan-out, one message at a time: every member's socket (the sender's too: REST sends go to all its devices).
+        int sends = Integer.getInteger("bench.groupSends", 60);
+        int warmup = 15;
+        List<Long> toLast = new ArrayList<>();
+        List<Long> toFirstHalf = new ArrayList<>();
+        long incomplete = 0;
+        for (int i = 0; i < warmup + sends; i++) {
+            String id = "gb-" + i;
+            long start = System.nanoTime();
+            api.call("POST", "/api/v1/messages/send", owner, Map.of("group_id", big, "content", "fan-out " + i, "client_msg_id", id));
+            long deadline = start + TimeUnit.SECONDS.toNanos(20);
+            while (arrivals.of(id) < bigSize && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            if (i < warmup) {
+                continue;
+            }
+            if (arrivals.of(id) < bigSize) {
+                incomplete++;
+            } else {
+                toLast.add((arrivals.last.get(id) - start) / 1000);
+            }
+            Thread.sleep(200);
+        }
+        long[] last = toLast.stream().mapToLong(Long::longValue).sorted().toArray();
+        String jdbc = "jdbc:mysql://" + env("DB_HOST", "localhost") + ":" + env("DB_PORT", "3306") + "/im_message_bench";
+        double bigRawTx = Baselines.mariadbGroupRows(jdbc, env("DB_USERNAME", "im"), env("DB_PASSWORD", ""), bigSize, 1, Duration.ofSeconds(5));
+
+        // Throughput into the small group: several members send as fast as their answers come back.
+        int senders = Math.min(16, smallSize);
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<String> okIds = java.util.Collections.synchronizedList(new ArrayList<>());
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long start = System.nanoTime();
+        List<CompletableFuture<Void>> loops = new ArrayList<>();
+        ExecutorService senderPool = Executors.newFixedThreadPool(senders);
+        for (int t = 0; t < senders; t++) {
+            Client.User from = users.get(t);
+            int k = t;
+            loops.add(CompletableFuture.runAsync(() -> {
+                for (int n = 0; System.nanoTime() < end; n++) {
+                    String id = "gs-" + k + "-" + n;
+                    try {
+                        api.call("POST", "/api/v1/messages/send", from, Map.of("group_id", small, "content", "burst " + n, "client_msg_id", id));
+                        ok.incrementAndGet();
+                        okIds.add(id);
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                    }
+                }
+            }, senderPool));
+        }
+        CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        senderPool.shutdown();
+        for (int wait = 0; wait < 300 && okIds.stream().anyMatch(id -> arrivals.of(id) < smallSize); wait++) {
+            Thread.sleep(100);
+        }
+        long missing = okIds.stream().mapToLong(id -> Math.max(0, smallSize - arrivals.of(id))).sum();
+        double smallRawTx = Baselines.mariadbGroupRows(jdbc, env("DB_USERNAME", "im"), env("DB_PASSWORD", ""), smallSize, senders, Duration.ofSeconds(5));
+        pool.shutdown();
+
+        line("## Group chat");
+        line("");
+        line("One group of " + bigSize + " members and one of " + smallSize + ", every member with one socket on the gateway that acknowledges");
+        line("what it gets. A group send stores the message and one timeline row per member (each with that member's next seq) in");
+        line("one transaction, then adds one `deliver` entry per gateway. The raw limit is the same rows written straight into");
+        line("MariaDB over JDBC in the same run (a message, the members' seq rows locked and bumped, one timeline row per member).");
+        line("");
+        line("| fan-out to " + bigSize + " members, " + sends + " sends one at a time | p50 ms | p99 ms | max ms | incomplete | duplicated | raw insert of the same rows |");
+        line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        line(String.format("| send → frame on the last member's socket | %.1f | %.1f | %.1f | %d | %d | %.1f ms per transaction (%.0f tx/s, 1 connection) |",
+                pct(last, 50), pct(last, 99), last.length == 0 ? 0 : last[last.length - 1] / 1000.0, incomplete, arrivals.duplicates.get(),
+                1000 / bigRawTx, bigRawTx));
+        line("");
+        line("| sends into a " + smallSize + "-member group, " + senders + " members sending, " + seconds + " s | sends/s | failed | frames missing | raw tx/s of the same rows (" + senders + " connections) | sends / raw |");
+        line("| --- | ---: | ---: | ---: | ---: | ---: |");
+        line(String.format("| REST `send` with `group_id`, each sender waiting for its answer | %.0f | %d | %d | %.0f | %.0f%% |",
+                ok.get() / elapsed, failed.get(), missing, smallRawTx, 100 * ok.get() / elapsed / smallRawTx));
+        line("");
+        for (Sock s : socks) {
+            s.socket.abort();
+        }
+    }
+
+    /** One thread acknowledges for all the sockets (a thread per socket would be hundreds). */
+    private static void startAckingAll(List<Sock> socks) {
+        Thread t = new Thread(() -> {
+            while (true) {
+                for (Sock s : socks) {
+                    List<Long> ids = new ArrayList<>();
+                    Long id;
+                    while ((id = s.pendingAcks.poll()) != null && ids.size() < 400) {
+                        ids.add(id);
+                    }
+                    if (!ids.isEmpty()) {
+                        s.send("{\"type\":\"ack\",\"msg_ids\":" + ids + "}");
+                    }
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
     }
 
     // ---- 3. offline burst -----------------------------------------------------------------------

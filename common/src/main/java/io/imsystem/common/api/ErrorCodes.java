@@ -15,6 +15,16 @@ public final class ErrorCodes {
     public static final String USERNAME_TAKEN = "USERNAME_TAKEN";
     public static final String EMAIL_TAKEN = "EMAIL_TAKEN";
     public static final String IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT";
+    /** The receiver has blocked the sender (or a friend request to a user who blocked you). */
+    public static final String BLOCKED = "BLOCKED";
+    /** Messaging requires friendship (a setting of message-service) and the two are not friends. */
+    public static final String NOT_FRIENDS = "NOT_FRIENDS";
+    /** A friend request between users who are already friends. */
+    public static final String ALREADY_FRIENDS = "ALREADY_FRIENDS";
+    /** A friend request while one between the two users is already pending. */
+    public static final String REQUEST_PENDING = "REQUEST_PENDING";
+    /** A group would have more members than the configured maximum. */
+    public static final String GROUP_FULL = "GROUP_FULL";
     public static final String RATE_LIMITED = "RATE_LIMITED";
     public static final String UNAVAILABLE = "UNAVAILABLE";
     public static final String INTERNAL = "INTERNAL_ERROR";

@@ -120,8 +120,37 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        Throwable down = unreachable(e);
+        if (down != null) {
+            // The database or Redis cannot be reached: nothing was done, and a retry may succeed.
+            LOG.warnf("a store is unreachable: %s", down.getClass().getName());
+            return Response.status(503).type(MediaType.APPLICATION_JSON_TYPE).header("Retry-After", 1)
+                    .entity(new ApiError(503, "a backing store is unavailable, retry shortly", ErrorCodes.UNAVAILABLE)).build();
+        }
         LOG.error("unexpected failure", e);
         return envelope(500, ErrorCodes.INTERNAL, "internal error", null);
+    }
+
+    /**
+     * The cause that says a database or Redis connection could not be had or was lost (JDBC's
+     * connection exception classes and SQL state class 08, the pool's acquisition timeout, a
+     * refused or reset socket), or null for any other failure.
+     */
+    static Throwable unreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLRecoverableException || t instanceof java.net.ConnectException
+                    || t instanceof java.net.SocketException || t instanceof java.nio.channels.ClosedChannelException
+                    || t.getClass().getName().endsWith("JDBCConnectionException")
+                    || t.getClass().getName().endsWith("ConnectionPoolTooBusyException")) {
+                return t;
+            }
+            if (t instanceof java.sql.SQLException sql && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
+                    || (sql.getMessage() != null && sql.getMessage().contains("acquisition timeout")))) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static Response wrongType(JsonMappingException e) {
