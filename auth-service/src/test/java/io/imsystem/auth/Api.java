@@ -63,6 +63,25 @@ final class Api {
         return json().header("Authorization", "Bearer " + token);
     }
 
+    /** POST /api/v1/friends/request from one user to another, with an optional message. */
+    static Response requestFriend(Session from, long toUserId, String message) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("to_user_id", toUserId);
+        if (message != null) {
+            body.put("message", message);
+        }
+        return bearer(from.accessToken()).body(body).post("/api/v1/friends/request");
+    }
+
+    /** Makes two users friends through the routes; answers the accepted request's id. */
+    static long befriend(Session a, Session b) {
+        Response r = requestFriend(a, b.id(), null);
+        r.then().statusCode(200);
+        long id = r.jsonPath().getLong("data.id");
+        bearer(b.accessToken()).body(Map.of("request_id", id)).post("/api/v1/friends/accept").then().statusCode(200);
+        return id;
+    }
+
     /** Entries of a stream added since that time (stream ids start with their epoch millis). */
     static List<StreamMessage<String, String, String>> entriesSince(RedisDataSource redis, String stream, long epochMillis) {
         return redis.stream(String.class).xrange(stream, StreamRange.of(epochMillis + "-0", "+"));

@@ -29,7 +29,17 @@ class OperationsTest {
                 .body("paths.'/api/v1/users/profile'.get.summary", notNullValue())
                 .body("paths.'/api/v1/users/list'.get.summary", notNullValue())
                 .body("paths.'/.well-known/jwks.json'.get.summary", notNullValue())
-                .body("paths.'/internal/v1/users'.get.summary", notNullValue());
+                .body("paths.'/internal/v1/users'.get.summary", notNullValue())
+                .body("paths.'/api/v1/friends/request'.post.summary", notNullValue())
+                .body("paths.'/api/v1/friends/accept'.post.summary", notNullValue())
+                .body("paths.'/api/v1/friends/reject'.post.description", containsString("cancel"))
+                .body("paths.'/api/v1/friends/requests'.get.summary", notNullValue())
+                .body("paths.'/api/v1/friends/list'.get.summary", notNullValue())
+                .body("paths.'/api/v1/friends/{user_id}'.delete.summary", notNullValue())
+                .body("paths.'/api/v1/users/{user_id}/block'.post.summary", notNullValue())
+                .body("paths.'/api/v1/users/{user_id}/block'.delete.summary", notNullValue())
+                .body("paths.'/api/v1/users/blocks'.get.summary", notNullValue())
+                .body("paths.'/internal/v1/relations'.get.summary", notNullValue());
     }
 
     @Test

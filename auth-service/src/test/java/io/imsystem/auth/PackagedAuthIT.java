@@ -32,6 +32,28 @@ class PackagedAuthIT {
     }
 
     @Test
+    void friendsAndBlocksWorkInTheShippedJar() {
+        String[] tokens = new String[2];
+        int[] ids = new int[2];
+        for (int i = 0; i < 2; i++) {
+            String name = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+            var registered = given().contentType(ContentType.JSON).body(Map.of("username", name, "password", "packaged-jar-1"))
+                    .post("/api/v1/users/register").then().statusCode(200).extract();
+            tokens[i] = registered.path("data.access_token");
+            ids[i] = registered.path("data.user.id");
+        }
+        int request = given().auth().oauth2(tokens[0]).contentType(ContentType.JSON).body(Map.of("to_user_id", ids[1]))
+                .post("/api/v1/friends/request").then().statusCode(200).extract().path("data.id");
+        given().auth().oauth2(tokens[1]).contentType(ContentType.JSON).body(Map.of("request_id", request))
+                .post("/api/v1/friends/accept").then().statusCode(200).body("data.user.id", equalTo(ids[0]));
+        given().auth().oauth2(tokens[0]).get("/api/v1/friends/list").then().statusCode(200).body("data.total", equalTo(1));
+        given().auth().oauth2(tokens[1]).post("/api/v1/users/" + ids[0] + "/block").then().statusCode(200);
+        given().header("X-Service", "message-service").queryParam("from", ids[0]).queryParam("to", ids[1])
+                .get("/internal/v1/relations").then().statusCode(200)
+                .body("data.blocked", equalTo(true)).body("data.friends", equalTo(false));
+    }
+
+    @Test
     void operationsRoutesAnswer() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/.well-known/jwks.json").then().statusCode(200).body("keys[0].kid", notNullValue());

@@ -8,6 +8,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -59,5 +60,19 @@ public class User extends PanacheEntityBase {
 
     public static Optional<User> findByEmail(String email) {
         return find("email", email).firstResultOptional();
+    }
+
+    /**
+     * Locks the rows of two users until the transaction ends and answers the ids among them that
+     * exist. Every change to the contacts of a pair starts with this, in id order, so concurrent
+     * changes of one pair queue instead of interleaving, and the reads after it see what the
+     * previous holder committed. Native SQL: Hibernate's "FOR UPDATE OF alias" is not MariaDB syntax.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Long> lockPair(long a, long b) {
+        List<Number> ids = getEntityManager()
+                .createNativeQuery("select id from users where id in (?1, ?2) order by id for update")
+                .setParameter(1, Math.min(a, b)).setParameter(2, Math.max(a, b)).getResultList();
+        return ids.stream().map(Number::longValue).toList();
     }
 }

@@ -117,13 +117,19 @@ public class UserResource {
     @Authenticated
     @Operation(summary = "The public view of one user")
     public ApiResponse<PublicUserView> user(@PathParam("user_id") String userId) {
-        long id;
-        try {
-            id = Long.parseLong(userId.strip());
-        } catch (NumberFormatException e) {
-            throw ApiException.invalidField("user_id", "must be a whole number");
+        return ApiResponse.ok(users.publicProfile(id("user_id", userId)));
+    }
+
+    /** An id in a path or query, parsed here so that a bad one answers 400 with its field. */
+    static long id(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.invalidField(field, "is required");
         }
-        return ApiResponse.ok(users.publicProfile(id));
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidField(field, "must be a whole number");
+        }
     }
 
     /** Query and path numbers are parsed here so that a bad one answers 400 with its field. */

@@ -1,5 +1,7 @@
 package io.imsystem.auth.stream;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imsystem.common.redis.Keys;
 import io.imsystem.common.redis.StreamFields;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -10,28 +12,32 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
  * Tells the other services what auth did (docs/ARCHITECTURE.md): {@code login}/{@code logout} on
- * {@code im:presence:events}, and a {@code close} entry on each gateway that holds a socket of a
- * user who logged out.
+ * {@code im:presence:events}, a {@code close} entry on each gateway that holds a socket of a
+ * user who logged out, and {@code deliver} entries with the contact frames (friend requests,
+ * accepts, removals) for the gateways holding a socket of the user they concern.
  */
 @ApplicationScoped
 public class AuthEventsPublisher {
 
     private static final Logger LOG = Logger.getLogger(AuthEventsPublisher.class);
-    /** Entry types of im:presence:events written by auth. */
+    /** Every XADD trims its stream to about this many entries (docs/ARCHITECTURE.md). */
     private static final long MAX_LEN = 100_000;
 
     private final StreamCommands<String, String, String> streams;
     private final HashCommands<String, String, String> hashes;
     private final Keys keys;
+    private final ObjectMapper json;
 
-    public AuthEventsPublisher(RedisDataSource redis, Keys keys) {
+    public AuthEventsPublisher(RedisDataSource redis, Keys keys, ObjectMapper json) {
         this.streams = redis.stream(String.class);
         this.hashes = redis.hash(String.class);
         this.keys = keys;
+        this.json = json;
     }
 
     /**
@@ -57,6 +63,30 @@ public class AuthEventsPublisher {
                     StreamFields.REASON, reason));
         }
         return gateways.size();
+    }
+
+    /**
+     * Hands a server frame to every gateway holding a socket of the user; a user without one gets
+     * nothing (the state is in MySQL, the lists show it). Never throws: the change it reports is
+     * committed already, and a Redis failure must not turn it into an error for the caller.
+     */
+    public void deliver(long userId, Object frame) {
+        try {
+            Set<String> gateways = new TreeSet<>(hashes.hvals(keys.route(userId)));
+            if (gateways.isEmpty()) {
+                return;
+            }
+            Map<String, String> entry = Map.of(
+                    StreamFields.TYPE, StreamFields.DELIVER,
+                    StreamFields.FRAME, json.writeValueAsString(frame),
+                    StreamFields.USERS, Long.toString(userId));
+            for (String gateway : gateways) {
+                streams.xadd(keys.gatewayStream(gateway), trimmed(), entry);
+            }
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.warnf("could not hand a %s to the gateways user=%d: %s", frame.getClass().getSimpleName(), userId,
+                    e.toString());
+        }
     }
 
     private void presence(String type, long userId) {

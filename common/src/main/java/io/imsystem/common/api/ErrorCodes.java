@@ -23,6 +23,8 @@ public final class ErrorCodes {
     public static final String ALREADY_FRIENDS = "ALREADY_FRIENDS";
     /** A friend request while one between the two users is already pending. */
     public static final String REQUEST_PENDING = "REQUEST_PENDING";
+    /** Accepting or rejecting a friend request that was already answered or cancelled. */
+    public static final String REQUEST_NOT_PENDING = "REQUEST_NOT_PENDING";
     /** A group would have more members than the configured maximum. */
     public static final String GROUP_FULL = "GROUP_FULL";
     public static final String RATE_LIMITED = "RATE_LIMITED";
