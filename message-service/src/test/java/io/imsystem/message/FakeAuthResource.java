@@ -3,6 +3,7 @@ package io.imsystem.message;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.common.api.ErrorCodes;
+import io.imsystem.message.client.Relation;
 import io.imsystem.message.client.UserSummary;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -12,32 +13,73 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Test stand-in for auth-service's {@code GET /internal/v1/users?ids=} on the test port: every id
  * below {@link TestUsers#MISSING} exists and is called {@code user<id>}. It insists on the headers
- * the real one requires, so the tests prove message-service sends them.
+ * the real one requires, so the tests prove message-service sends them. {@link Relations} stands in
+ * for {@code GET /internal/v1/relations}; tests fill {@link #BLOCKS} and {@link #FRIENDS}.
  */
 @Path("/internal/v1/users")
 @Produces(MediaType.APPLICATION_JSON)
 public class FakeAuthResource {
 
     public static final AtomicInteger CALLS = new AtomicInteger();
+    public static final AtomicInteger RELATION_CALLS = new AtomicInteger();
+    /** "blocker:blocked" pairs: the first user blocked the second. */
+    public static final Set<String> BLOCKS = ConcurrentHashMap.newKeySet();
+    /** "low:high" pairs of friends. */
+    public static final Set<String> FRIENDS = ConcurrentHashMap.newKeySet();
+    /** While set, the relation lookup answers 503, as an auth-service that is down behind its proxy. */
+    public static final AtomicBoolean RELATIONS_DOWN = new AtomicBoolean();
+
+    public static void block(long blocker, long blocked) {
+        BLOCKS.add(blocker + ":" + blocked);
+    }
+
+    public static void befriend(long a, long b) {
+        FRIENDS.add(Math.min(a, b) + ":" + Math.max(a, b));
+    }
 
     @GET
     public ApiResponse<List<UserSummary>> users(@QueryParam("ids") String ids, @HeaderParam("X-Service") String service,
             @HeaderParam("Authorization") String authorization) {
         CALLS.incrementAndGet();
+        requireHeaders(service, authorization);
+        return ApiResponse.ok(Arrays.stream(ids.split(",")).map(String::trim).map(Long::parseLong)
+                .filter(id -> id > 0 && id < TestUsers.MISSING)
+                .map(id -> new UserSummary(id, "user" + id, "Nick " + id, null))
+                .toList());
+    }
+
+    static void requireHeaders(String service, String authorization) {
         if (!"message-service".equals(service)) {
             throw ApiException.forbidden("X-Service required");
         }
         if (authorization == null || !authorization.startsWith("Bearer ey")) {
             throw ApiException.unauthorized(ErrorCodes.UNAUTHORIZED, "token required");
         }
-        return ApiResponse.ok(Arrays.stream(ids.split(",")).map(String::trim).map(Long::parseLong)
-                .filter(id -> id > 0 && id < TestUsers.MISSING)
-                .map(id -> new UserSummary(id, "user" + id, "Nick " + id, null))
-                .toList());
+    }
+
+    /** auth-service's relation lookup: has {@code to} blocked {@code from}, and are they friends. */
+    @Path("/internal/v1/relations")
+    @Produces(MediaType.APPLICATION_JSON)
+    public static class Relations {
+
+        @GET
+        public ApiResponse<Relation> relation(@QueryParam("from") long from, @QueryParam("to") long to,
+                @HeaderParam("X-Service") String service, @HeaderParam("Authorization") String authorization) {
+            RELATION_CALLS.incrementAndGet();
+            requireHeaders(service, authorization);
+            if (RELATIONS_DOWN.get()) {
+                throw ApiException.unavailable("auth-service is down");
+            }
+            return ApiResponse.ok(new Relation(BLOCKS.contains(to + ":" + from),
+                    FRIENDS.contains(Math.min(from, to) + ":" + Math.max(from, to))));
+        }
     }
 }

@@ -17,6 +17,9 @@ class OpenApiTest {
                 .body(containsString("/api/v1/messages/sync"))
                 .body(containsString("/api/v1/conversations/{user_id}/messages"))
                 .body(containsString("/api/v1/messages/conversation-list"))
-                .body(containsString("Send a private message"));
+                .body(containsString("/api/v1/groups/{group_id}/members/{user_id}"))
+                .body(containsString("/api/v1/groups/{group_id}/messages"))
+                .body(containsString("/api/v1/messages/groups/{group_id}/read"))
+                .body(containsString("Send a private or group message"));
     }
 }

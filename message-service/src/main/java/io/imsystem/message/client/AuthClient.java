@@ -15,14 +15,24 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** auth-service's internal routes that message-service calls (docs/ARCHITECTURE.md, "Internal REST"). */
 @RegisterRestClient(configKey = "auth")
-@Path("/internal/v1/users")
+@Path("/internal/v1")
 @ClientHeaderParam(name = "X-Service", value = "message-service")
 public interface AuthClient {
 
     /** Users that exist among {@code ids} (comma-separated, at most 200). A read: safe to retry. */
     @GET
+    @Path("/users")
     @Timeout(value = 3, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 1, delay = 100)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
     ApiResponse<List<UserSummary>> users(@QueryParam("ids") String ids, @HeaderParam("Authorization") String authorization);
+
+    /** Whether {@code to} has blocked {@code from} and whether the two are friends. A read: safe to retry. */
+    @GET
+    @Path("/relations")
+    @Timeout(value = 3, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 1, delay = 100)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    ApiResponse<Relation> relation(@QueryParam("from") long from, @QueryParam("to") long to,
+            @HeaderParam("Authorization") String authorization);
 }

@@ -15,6 +15,16 @@ public interface MessageConfig {
     @Min(1000)
     long streamMaxLen();
 
+    /** Private messages only between friends (403 NOT_FRIENDS otherwise); blocks apply either way. */
+    @WithDefault("false")
+    boolean requireFriendship();
+
+    /** The most members a group may have, its owner included (409 GROUP_FULL beyond). */
+    @WithDefault("500")
+    @Min(2)
+    @Max(5000)
+    int groupMaxMembers();
+
     Users users();
 
     Cache cache();

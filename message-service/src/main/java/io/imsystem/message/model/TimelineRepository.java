@@ -1,18 +1,24 @@
 package io.imsystem.message.model;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.PreparedStatement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.hibernate.Session;
 
 /** Per-user timelines: sync, offline queue, history, unread. Hidden (deleted) rows are never returned. */
 @ApplicationScoped
 public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, TimelineEntry.Key> {
+
+    static final int ROWS_PER_INSERT = 500;
 
     private static final String JOIN = "select t, m from TimelineEntry t, Message m where m.id = t.messageId and t.userId = :user and t.hidden = false";
 
@@ -51,6 +57,17 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
         return rows(query.setFirstResult(offset).setMaxResults(limit).getResultList());
     }
 
+    /** Messages of one group in the user's timeline, newest first, optionally before a message id. */
+    public List<TimelineRow> group(long userId, long groupId, Long beforeId, int limit) {
+        String q = JOIN + " and t.groupId = :group" + (beforeId != null ? " and t.messageId < :before" : "") + " order by t.messageId desc";
+        var query = getEntityManager().createQuery(q, Object[].class)
+                .setParameter("user", userId).setParameter("group", groupId);
+        if (beforeId != null) {
+            query.setParameter("before", beforeId);
+        }
+        return rows(query.setMaxResults(limit).getResultList());
+    }
+
     /** Unread incoming messages, oldest first. */
     public List<TimelineRow> unread(long userId, int limit) {
         return rows(getEntityManager().createQuery(JOIN + " and t.read = false and t.outgoing = false order by t.seq", Object[].class)
@@ -64,16 +81,33 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
                 .setParameter("user", userId).getResultList();
     }
 
-    /** An incoming message of a user's timeline and who sent it. */
-    public record Incoming(long messageId, long senderId) {
+    /** Unread incoming group messages per group. */
+    public List<Object[]> unreadByGroup(long userId) {
+        return getEntityManager().createQuery("select t.groupId, count(t.messageId) from TimelineEntry t where t.userId = :user "
+                + "and t.read = false and t.outgoing = false and t.hidden = false and t.groupId is not null group by t.groupId", Object[].class)
+                .setParameter("user", userId).getResultList();
+    }
 
-        /** The message ids of these rows, grouped by their sender (to tell each sender once). */
+    /**
+     * An incoming message of a user's timeline: of a private message, who sent it ({@code senderId});
+     * of a group message, the group ({@code groupId}, the sender is then not told).
+     */
+    public record Incoming(long messageId, Long senderId, Long groupId) {
+
+        /** The message ids of the private rows, grouped by their sender (to tell each sender once). */
         public static Map<Long, List<Long>> bySender(List<Incoming> rows) {
             Map<Long, List<Long>> bySender = new TreeMap<>();
             for (Incoming e : rows) {
-                bySender.computeIfAbsent(e.senderId(), k -> new ArrayList<>()).add(e.messageId());
+                if (e.senderId() != null) {
+                    bySender.computeIfAbsent(e.senderId(), k -> new ArrayList<>()).add(e.messageId());
+                }
             }
             return bySender;
+        }
+
+        /** The ids of the private messages among these rows (their own status moves with the receiver's). */
+        public static List<Long> privateIds(List<Incoming> rows) {
+            return rows.stream().filter(e -> e.senderId() != null).map(Incoming::messageId).toList();
         }
     }
 
@@ -82,12 +116,17 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
      * until commit: a concurrent ack of the same messages waits and then no longer finds them.
      */
     public List<Incoming> lockIncomingUndelivered(long userId, Collection<Long> messageIds) {
-        return lockIncoming(userId, "delivered = 0", null, messageIds);
+        return lockIncoming(userId, "delivered = 0", null, null, messageIds);
     }
 
     /** Unread incoming messages among {@code messageIds}, of {@code peerId} (null filters mean "any"), locked like above. */
     public List<Incoming> lockIncomingUnread(long userId, Long peerId, Collection<Long> messageIds) {
-        return lockIncoming(userId, "is_read = 0", peerId, messageIds);
+        return lockIncoming(userId, "is_read = 0", peerId, null, messageIds);
+    }
+
+    /** Unread incoming messages of one group, locked like above. */
+    public List<Incoming> lockIncomingUnreadOfGroup(long userId, long groupId) {
+        return lockIncoming(userId, "is_read = 0", null, groupId, null);
     }
 
     public int markDelivered(long userId, Collection<Long> messageIds) {
@@ -99,14 +138,17 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
     }
 
     // Native: Hibernate's MySQL dialect writes "FOR UPDATE OF alias", which MariaDB refuses.
-    private List<Incoming> lockIncoming(long userId, String state, Long peerId, Collection<Long> messageIds) {
+    private List<Incoming> lockIncoming(long userId, String state, Long peerId, Long groupId, Collection<Long> messageIds) {
         if (messageIds != null && messageIds.isEmpty()) {
             return List.of();
         }
-        StringBuilder sql = new StringBuilder("SELECT message_id, peer_id FROM timeline WHERE user_id = :user AND outgoing = 0 AND hidden = 0 AND ")
+        StringBuilder sql = new StringBuilder("SELECT message_id, peer_id, group_id FROM timeline WHERE user_id = :user AND outgoing = 0 AND hidden = 0 AND ")
                 .append(state);
         if (peerId != null) {
             sql.append(" AND peer_id = :peer");
+        }
+        if (groupId != null) {
+            sql.append(" AND group_id = :group");
         }
         if (messageIds != null) {
             sql.append(" AND message_id IN (:ids)");
@@ -116,12 +158,63 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
         if (peerId != null) {
             query.setParameter("peer", peerId);
         }
+        if (groupId != null) {
+            query.setParameter("group", groupId);
+        }
         if (messageIds != null) {
             query.setParameter("ids", messageIds);
         }
         List<?> raw = query.getResultList();
         return raw.stream().map(r -> (Object[]) r)
-                .map(r -> new Incoming(((Number) r[0]).longValue(), ((Number) r[1]).longValue())).toList();
+                .map(r -> new Incoming(((Number) r[0]).longValue(), longOrNull(r[1]), longOrNull(r[2]))).toList();
+    }
+
+    private static Long longOrNull(Object value) {
+        return value == null ? null : ((Number) value).longValue();
+    }
+
+    /**
+     * Writes one timeline row per member of a group message, each with that member's seq
+     * ({@code seqs}, user → seq): the sender's outgoing and already delivered and read, the others
+     * pending. Multi-row INSERTs of {@value #ROWS_PER_INSERT} rows, not one round trip per member.
+     */
+    public void insertGroupRows(Message m, Map<Long, Long> seqs) {
+        List<Map.Entry<Long, Long>> rows = List.copyOf(seqs.entrySet());
+        LocalDateTime created = LocalDateTime.ofInstant(m.createdAt, ZoneOffset.UTC);
+        getEntityManager().unwrap(Session.class).doWork(connection -> {
+            for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+                List<Map.Entry<Long, Long>> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+                String sql = "INSERT INTO timeline (user_id, seq, message_id, peer_id, group_id, outgoing, delivered, is_read, hidden, created_at) VALUES "
+                        + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, NULL, ?, ?, ?, ?, 0, ?)"));
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    int i = 1;
+                    for (Map.Entry<Long, Long> row : chunk) {
+                        boolean own = row.getKey() == m.senderId;
+                        ps.setLong(i++, row.getKey());
+                        ps.setLong(i++, row.getValue());
+                        ps.setLong(i++, m.id);
+                        ps.setLong(i++, m.groupId);
+                        // One's own messages are neither pending delivery nor unread.
+                        ps.setBoolean(i++, own);
+                        ps.setBoolean(i++, own);
+                        ps.setBoolean(i++, own);
+                        ps.setObject(i++, created);
+                    }
+                    ps.executeUpdate();
+                }
+            }
+        });
+    }
+
+    /** Hides a user's rows of one group (they left or were removed): gone from their sync, history, unread and lists. */
+    public int hideGroup(long userId, long groupId) {
+        return getEntityManager().createNativeQuery("UPDATE timeline SET hidden = 1 WHERE user_id = ?1 AND group_id = ?2 AND hidden = 0")
+                .setParameter(1, userId).setParameter(2, groupId).executeUpdate();
+    }
+
+    /** Hides one message in the timelines of {@code userIds} (a deleted group message). */
+    public int hideMessage(Collection<Long> userIds, long messageId) {
+        return update("hidden = true where userId in ?1 and messageId = ?2", userIds, messageId);
     }
 
     /** Both participants' rows of one message. */
@@ -136,6 +229,22 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
                 .setParameter(1, userId).setParameter(2, limit).getResultList();
         return raw.stream().map(r -> (Object[]) r)
                 .map(r -> new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue()}).toList();
+    }
+
+    /** The user's group conversations: each group with the id of its newest visible message, newest first. */
+    public List<long[]> latestPerGroup(long userId, int limit) {
+        List<?> raw = getEntityManager().createNativeQuery("SELECT group_id, MAX(message_id) AS last_id FROM timeline "
+                + "WHERE user_id = ?1 AND hidden = 0 AND group_id IS NOT NULL GROUP BY group_id ORDER BY last_id DESC LIMIT ?2")
+                .setParameter(1, userId).setParameter(2, limit).getResultList();
+        return raw.stream().map(r -> (Object[]) r)
+                .map(r -> new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue()}).toList();
+    }
+
+    /** How many groups the user has visible messages of. */
+    public long countGroups(long userId) {
+        return ((Number) getEntityManager().createNativeQuery("SELECT COUNT(DISTINCT group_id) FROM timeline "
+                + "WHERE user_id = ?1 AND hidden = 0 AND group_id IS NOT NULL")
+                .setParameter(1, userId).getSingleResult()).longValue();
     }
 
     /** How many peers the user has a visible conversation with. */

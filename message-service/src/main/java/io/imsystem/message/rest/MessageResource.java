@@ -1,5 +1,6 @@
 package io.imsystem.message.rest;
 
+import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.common.redis.StreamFields;
 import io.imsystem.common.security.CurrentUser;
@@ -37,11 +38,11 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Private messages: send, history, sync, offline queue, unread and read state, delete, conversation lists. */
+/** Private and group messages: send, history, sync, offline queue, unread and read state, delete, conversation lists. */
 @Path("/api/v1/messages")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "messages", description = "Send, read and delete private messages; sync, offline queue, conversations")
+@Tag(name = "messages", description = "Send, read and delete private and group messages; sync, offline queue, conversations")
 public class MessageResource {
 
     @Inject
@@ -61,7 +62,10 @@ public class MessageResource {
 
     @POST
     @Path("/send")
-    @Operation(summary = "Send a private message", description = "Idempotent per sender by client_msg_id; answers the sender's view with the sender's seq.")
+    @Operation(summary = "Send a private or group message", description = "receiver_id or group_id, exactly one. Idempotent per sender by "
+            + "client_msg_id; answers the sender's view with the sender's seq. A private message to someone who blocked the sender gets 403 "
+            + "BLOCKED (and 403 NOT_FRIENDS between non-friends when MESSAGE_REQUIRE_FRIENDSHIP is on); nothing is stored. 503 when "
+            + "auth-service cannot tell. A group message (404 unless a member) gets a timeline row and seq in every member's timeline.")
     public ApiResponse<MessageView> send(@Valid @NotNull(message = "body is required") SendMessageRequest request,
             @HeaderParam(StreamFields.CONNECTION_HEADER) String connectionId) {
         return ApiResponse.ok(messages.send(me.id(), request, connectionId));
@@ -107,15 +111,25 @@ public class MessageResource {
 
     @GET
     @Path("/history")
-    @Operation(summary = "Messages with one user, newest first", description = "Cursor paging with before_id and limit; never marks anything read.")
+    @Operation(summary = "Messages with one user or of one group, newest first",
+            description = "with_user_id, or group_id (404 unless a member); cursor paging with before_id and limit; never marks anything read.")
     public ApiResponse<List<MessageView>> history(@QueryParam("withUserId") String withUserId, @QueryParam("with_user_id") String withUserIdSnake,
+            @QueryParam("groupId") String groupId, @QueryParam("group_id") String groupIdSnake,
             @QueryParam("before_id") String beforeId, @QueryParam("beforeId") String beforeIdCamel, @QueryParam("limit") String limit) {
         Long peer = Paging.positive("with_user_id", Paging.either(withUserIdSnake, withUserId));
-        if (peer == null) {
-            throw io.imsystem.common.api.ApiException.invalidField("with_user_id", "is required");
+        Long group = Paging.positive("group_id", Paging.either(groupIdSnake, groupId));
+        if (peer == null && group == null) {
+            throw ApiException.invalidField("with_user_id", "is required (or group_id)");
+        }
+        if (peer != null && group != null) {
+            throw ApiException.invalidField("group_id", "give with_user_id or group_id, not both");
         }
         Long before = Paging.positive("before_id", Paging.either(beforeId, beforeIdCamel));
-        return ApiResponse.ok(conversations.history(me.id(), peer, before, 0, Paging.limit(limit, 20), false));
+        int max = Paging.limit(limit, 20);
+        if (group != null) {
+            return ApiResponse.ok(conversations.groupHistory(me.id(), group, before, max));
+        }
+        return ApiResponse.ok(conversations.history(me.id(), peer, before, 0, max, false));
     }
 
     @GET
@@ -127,14 +141,15 @@ public class MessageResource {
 
     @GET
     @Path("/unread/count")
-    @Operation(summary = "Unread incoming messages in all and per peer (by_user)")
+    @Operation(summary = "Unread incoming messages in all, per peer (by_user) and per group (by_group)")
     public ApiResponse<UnreadCount> unreadCount() {
         return ApiResponse.ok(reads.unreadCount(me.id()));
     }
 
     @PUT
     @Path("/{message_id}/read")
-    @Operation(summary = "Mark one message read", description = "403 unless the caller received it; 404 for anyone but its sender and receiver.")
+    @Operation(summary = "Mark one message read", description = "403 unless the caller received it; 404 for anyone but its sender and "
+            + "receiver (of a group message: its members).")
     public ApiResponse<Void> markRead(@PathParam("message_id") long messageId) {
         reads.markRead(me.id(), messageId);
         return ApiResponse.ok(null);
@@ -145,6 +160,14 @@ public class MessageResource {
     @Operation(summary = "Mark every message from one user read")
     public ApiResponse<Marked> markConversationRead(@PathParam("user_id") long peerId) {
         return ApiResponse.ok(new Marked(reads.markConversationRead(me.id(), peerId)));
+    }
+
+    @PUT
+    @Path("/groups/{group_id}/read")
+    @Operation(summary = "Mark every message of one group read", description = "Moves the caller's read cursor of the group to its newest "
+            + "message; 404 unless the caller is a member. Group senders get no read frames.")
+    public ApiResponse<Marked> markGroupRead(@PathParam("group_id") long groupId) {
+        return ApiResponse.ok(new Marked(reads.markGroupRead(me.id(), groupId)));
     }
 
     @PUT
@@ -163,7 +186,8 @@ public class MessageResource {
 
     @DELETE
     @Path("/{message_id}")
-    @Operation(summary = "Delete a message you sent", description = "Soft delete, hidden for both sides; the receiver gets a deleted frame.")
+    @Operation(summary = "Delete a message you sent", description = "Soft delete, hidden for both sides (or every member of its group); "
+            + "the receiver (the members) get a deleted frame.")
     public ApiResponse<Void> delete(@PathParam("message_id") long messageId,
             @HeaderParam(StreamFields.CONNECTION_HEADER) String connectionId) {
         messages.delete(me.id(), messageId, connectionId);
@@ -172,7 +196,8 @@ public class MessageResource {
 
     @GET
     @Path("/conversations")
-    @Operation(summary = "Recent conversations, newest first")
+    @Operation(summary = "Recent conversations, newest first", description = "With users (user_id, username, nickname) and groups "
+            + "(group_id, name, avatar); a group appears once it has a message.")
     public ApiResponse<List<ConversationView>> recentConversations(@QueryParam("limit") String limit) {
         return ApiResponse.ok(conversations.conversations(me.id(), Paging.within("limit", limit, 20, 50)).conversations());
     }

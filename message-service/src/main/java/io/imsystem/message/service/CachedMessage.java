@@ -15,8 +15,8 @@ public record CachedMessage(long id, long senderId, Long receiverId, String cont
     }
 
     public MessageView viewFor(long userId) {
-        return new MessageView(id, userId == senderId ? senderSeq : receiverSeq, senderId, receiverId, content, msgType,
-                status, Message.READ.equals(status), 1, clientMsgId,
+        return new MessageView(id, userId == senderId ? senderSeq : receiverSeq, senderId, receiverId, null, content, msgType,
+                status, Message.READ.equals(status), MessageView.PRIVATE, clientMsgId,
                 createdAt.truncatedTo(ChronoUnit.SECONDS), updatedAt.truncatedTo(ChronoUnit.SECONDS));
     }
 }

@@ -2,6 +2,8 @@ package io.imsystem.message.service;
 
 import io.imsystem.common.api.ApiException;
 import io.imsystem.message.client.UserSummary;
+import io.imsystem.message.model.ChatGroup;
+import io.imsystem.message.model.GroupRepository;
 import io.imsystem.message.model.Message;
 import io.imsystem.message.model.MessageRepository;
 import io.imsystem.message.model.TimelineRepository;
@@ -13,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
-/** History of one conversation (newest first, from the cache where it holds the page) and the conversation lists. */
+/** History of one conversation or group (newest first, from the cache where it holds the page) and the conversation lists. */
 @ApplicationScoped
 public class ConversationService {
 
@@ -41,6 +44,9 @@ public class ConversationService {
 
     @Inject
     UserDirectory users;
+
+    @Inject
+    GroupRepository groups;
 
     /**
      * Messages with {@code peerId} as {@code userId} sees them, newest first: those before
@@ -67,6 +73,18 @@ public class ConversationService {
         }
         return timeline.conversation(userId, peerId, beforeId, offset, limit).stream()
                 .map(r -> MessageView.of(r.message(), r.entry().seq)).toList();
+    }
+
+    /**
+     * Messages of a group as {@code userId} sees them (each with the reader's seq and own read state),
+     * newest first, before {@code beforeId} when given; 404 unless a member. Read from MySQL (the
+     * member's own timeline rows, indexed by group), not cached.
+     */
+    public List<MessageView> groupHistory(long userId, long groupId, Long beforeId, int limit) {
+        if (groups.member(groupId, userId).isEmpty()) {
+            throw ApiException.notFound("group");
+        }
+        return timeline.group(userId, groupId, beforeId, limit).stream().map(MessageView::of).toList();
     }
 
     /** Reads the newest messages of the conversation from MySQL and caches them, unless a write came meanwhile. */
@@ -99,7 +117,11 @@ public class ConversationService {
         return Optional.of(new MessageCache.Recent(cached, complete));
     }
 
-    /** The caller's conversations, newest first, each with the peer's names and unread count. */
+    /**
+     * The caller's conversations with users and in groups, newest first, each with the peer's names or the
+     * group's name and its unread count. The cached list holds group entries too: every group message,
+     * rename and read drops the lists of the users it concerns.
+     */
     public ConversationList conversations(long userId, int limit) {
         if (limit <= cache.maxConversations()) {
             Optional<ConversationList> cached = cache.conversationList(userId);
@@ -110,36 +132,59 @@ public class ConversationService {
         }
         String version = cache.userVersion(userId);
         int fetch = Math.max(limit, cache.maxConversations());
-        List<long[]> latest = timeline.latestPerPeer(userId, fetch);
-        List<Long> peerIds = latest.stream().map(l -> l[0]).toList();
-        Map<Long, Message> lastMessages = latest.isEmpty() ? Map.of()
-                : messages.list("id in ?1", latest.stream().map(l -> l[1]).toList()).stream()
-                        .collect(Collectors.toMap(m -> m.id, Function.identity()));
+        List<long[]> latestPeers = timeline.latestPerPeer(userId, fetch);
+        List<long[]> latestGroups = timeline.latestPerGroup(userId, fetch);
+        List<Long> lastIds = new ArrayList<>();
+        latestPeers.forEach(l -> lastIds.add(l[1]));
+        latestGroups.forEach(l -> lastIds.add(l[1]));
+        Map<Long, Message> lastMessages = lastIds.isEmpty() ? Map.of()
+                : messages.list("id in ?1", lastIds).stream().collect(Collectors.toMap(m -> m.id, Function.identity()));
         Map<Long, Long> unread = new HashMap<>();
         for (Object[] row : timeline.unreadByPeer(userId)) {
             unread.put(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
         }
+        Map<Long, Long> unreadInGroups = new HashMap<>();
+        if (!latestGroups.isEmpty()) {
+            for (Object[] row : timeline.unreadByGroup(userId)) {
+                unreadInGroups.put(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
+            }
+        }
+        Map<Long, ChatGroup> groupsById = groups.byIds(latestGroups.stream().map(l -> l[0]).toList());
         Map<Long, UserSummary> names;
         boolean namesKnown = true;
         try {
-            names = peerIds.isEmpty() ? Map.of() : users.find(peerIds);
+            names = latestPeers.isEmpty() ? Map.of() : users.find(latestPeers.stream().map(l -> l[0]).toList());
         } catch (ApiException e) {
             // Without auth the list still works, only without names; such a list is not cached.
             LOG.warnf("conversation list without peer names: %s", e.getMessage());
             names = Map.of();
             namesKnown = false;
         }
-        List<ConversationView> views = new ArrayList<>(latest.size());
-        for (long[] l : latest) {
+        List<ConversationView> views = new ArrayList<>(latestPeers.size() + latestGroups.size());
+        for (long[] l : latestPeers) {
             Message m = lastMessages.get(l[1]);
             if (m == null) {
                 continue;
             }
             UserSummary peer = names.get(l[0]);
-            views.add(new ConversationView(l[0], peer == null ? null : peer.username(), peer == null ? null : peer.nickname(),
+            views.add(new ConversationView.Peer(l[0], peer == null ? null : peer.username(), peer == null ? null : peer.nickname(),
                     m.content, m.id, m.createdAt.truncatedTo(ChronoUnit.SECONDS), unread.getOrDefault(l[0], 0L)));
         }
-        long total = timeline.countPeers(userId);
+        for (long[] l : latestGroups) {
+            Message m = lastMessages.get(l[1]);
+            ChatGroup g = groupsById.get(l[0]);
+            if (m == null || g == null) {
+                continue;
+            }
+            views.add(new ConversationView.Group(g.id, g.name, g.avatar, m.content, m.id, m.createdAt.truncatedTo(ChronoUnit.SECONDS),
+                    unreadInGroups.getOrDefault(g.id, 0L)));
+        }
+        // Message ids grow with time: the newest conversation has the highest last message id.
+        views.sort(Comparator.comparingLong(ConversationView::lastMessageId).reversed());
+        if (views.size() > fetch) {
+            views = views.subList(0, fetch);
+        }
+        long total = timeline.countPeers(userId) + timeline.countGroups(userId);
         if (namesKnown) {
             List<ConversationView> top = views.subList(0, Math.min(views.size(), cache.maxConversations()));
             cache.fillConversationList(userId, version, new ConversationList(List.copyOf(top), total));

@@ -10,6 +10,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -65,6 +66,15 @@ public class MessageCache {
             redis.call('INCR', KEYS[1])
             redis.call('EXPIRE', KEYS[1], ARGV[1])
             for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
+            return 1""";
+
+    // KEYS: per user: version, conversation list, unread counts; ARGV: version ttl.
+    private static final String INVALIDATE_USERS = """
+            for i = 1, #KEYS, 3 do
+              redis.call('INCR', KEYS[i])
+              redis.call('EXPIRE', KEYS[i], ARGV[1])
+              redis.call('DEL', KEYS[i + 1], KEYS[i + 2])
+            end
             return 1""";
 
     private final RedisDataSource redis;
@@ -183,6 +193,30 @@ public class MessageCache {
     public void userChanged(long userId) {
         if (config.enabled()) {
             invalidate(userVersionKey(userId), conversationListKey(userId), unreadKey(userId));
+        }
+    }
+
+    /**
+     * Many users' conversation lists or unread counts changed (a group message, a renamed group): drops
+     * them all in one round trip, so that no member is ever answered from a stale list.
+     */
+    public void usersChanged(Collection<Long> userIds) {
+        if (!config.enabled() || userIds.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(3 + userIds.size() * 3);
+        args.add(INVALIDATE_USERS);
+        args.add(String.valueOf(userIds.size() * 3));
+        for (long user : userIds) {
+            args.add(userVersionKey(user));
+            args.add(conversationListKey(user));
+            args.add(unreadKey(user));
+        }
+        args.add(versionTtlSeconds());
+        try {
+            redis.execute("EVAL", args.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            LOG.errorf("cache invalidation failed for %d users: %s", userIds.size(), e.toString());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.imsystem.message.service;
 
+import io.imsystem.common.api.ApiException;
+import io.imsystem.message.model.GroupRepository;
 import io.imsystem.message.model.Message;
 import io.imsystem.message.model.MessageRepository;
 import io.imsystem.message.model.SeqRepository;
@@ -10,11 +12,15 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The write transaction of a private message: both users' next seq (rows locked in ascending user
- * id, so that two opposite sends cannot deadlock), the message, and one timeline row per
- * participant. A duplicate {@code client_msg_id} fails the insert and rolls everything back.
+ * The write transactions of a message: of a private message, both users' next seq (rows locked in
+ * ascending user id, so that two opposite sends cannot deadlock), the message, and one timeline row per
+ * participant; of a group message the same for every member. A duplicate {@code client_msg_id} fails
+ * the insert and rolls everything back.
  */
 @ApplicationScoped
 public class MessageWriter {
@@ -31,6 +37,9 @@ public class MessageWriter {
 
     @Inject
     TimelineRepository timeline;
+
+    @Inject
+    GroupRepository groups;
 
     @Transactional
     public Stored insertPrivate(long senderId, long receiverId, String content, String msgType, String clientMsgId) {
@@ -58,6 +67,47 @@ public class MessageWriter {
         return new Stored(m, senderSeq, receiverSeq);
     }
 
+    /** What one group send stored: the message and every member's seq (user → seq, ascending user id). */
+    public record StoredInGroup(Message message, Map<Long, Long> seqs) {
+
+        public long seqOf(long userId) {
+            return seqs.get(userId);
+        }
+    }
+
+    /**
+     * The write transaction of a group message: holds the group row shared (membership changes wait),
+     * reads the members as committed, then allocates each member's next seq in ascending user id (the
+     * order of private sends, so the two never deadlock) and writes one timeline row per member in
+     * multi-row statements. 404 unless the sender is a member.
+     */
+    @Transactional
+    public StoredInGroup insertGroup(long senderId, long groupId, String content, String msgType, String clientMsgId) {
+        if (!groups.lockShared(groupId)) {
+            throw ApiException.notFound("group");
+        }
+        List<Long> members = groups.lockMemberIds(groupId);
+        if (!members.contains(senderId)) {
+            throw ApiException.notFound("group");
+        }
+        Map<Long, Long> memberSeqs = seqs.nextAll(members);
+
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Message m = new Message();
+        m.senderId = senderId;
+        m.groupId = groupId;
+        m.content = content;
+        m.msgType = msgType;
+        m.status = Message.SENT;
+        m.clientMsgId = clientMsgId;
+        m.createdAt = now;
+        m.updatedAt = now;
+        messages.persist(m);
+
+        timeline.insertGroupRows(m, memberSeqs);
+        return new StoredInGroup(m, memberSeqs);
+    }
+
     private static TimelineEntry entry(long user, long seq, Message m, long peer, boolean outgoing, Instant now) {
         TimelineEntry e = new TimelineEntry();
         e.userId = user;
@@ -82,6 +132,9 @@ public class MessageWriter {
         @Inject
         TimelineRepository timeline;
 
+        @Inject
+        GroupRepository groups;
+
         /** False when the message was already deleted (a concurrent delete won). */
         @Transactional
         public boolean softDelete(long messageId) {
@@ -95,6 +148,24 @@ public class MessageWriter {
                 e.hidden = true;
             }
             return true;
+        }
+
+        /**
+         * Deletes a group message: hidden for every current member (former members' rows of the group
+         * were hidden when they left). Answers the members to tell, or empty when a concurrent delete won.
+         */
+        @Transactional
+        public Optional<List<Long>> softDeleteInGroup(Message m) {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            int changed = messages.update("deletedAt = ?1, updatedAt = ?1 where id = ?2 and deletedAt is null", now, m.id);
+            if (changed == 0) {
+                return Optional.empty();
+            }
+            List<Long> members = groups.memberIds(m.groupId);
+            if (!members.isEmpty()) {
+                timeline.hideMessage(members, m.id);
+            }
+            return Optional.of(members);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.imsystem.message.service;
 
 import io.imsystem.common.api.ApiException;
+import io.imsystem.message.model.GroupRepository;
 import io.imsystem.message.model.Message;
 import io.imsystem.message.model.MessageRepository;
 import io.imsystem.message.model.TimelineRepository;
@@ -17,8 +18,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-/** Unread messages and marking them read; the senders are told with {@code read} frames. */
+/** Unread messages and marking them read; the senders of private messages are told with {@code read} frames. */
 @ApplicationScoped
 public class ReadService {
 
@@ -43,8 +45,11 @@ public class ReadService {
     @Inject
     MessageCache cache;
 
+    @Inject
+    GroupRepository groups;
+
     public List<MessageView> unread(long userId) {
-        return timeline.unread(userId, MAX_UNREAD_LIST).stream().map(r -> MessageView.of(r.message(), r.entry().seq)).toList();
+        return timeline.unread(userId, MAX_UNREAD_LIST).stream().map(MessageView::of).toList();
     }
 
     public UnreadCount unreadCount(long userId) {
@@ -60,7 +65,13 @@ public class ReadService {
             byUser.put(String.valueOf(row[0]), n);
             total += n;
         }
-        UnreadCount count = new UnreadCount(total, byUser);
+        Map<String, Long> byGroup = new LinkedHashMap<>();
+        for (Object[] row : timeline.unreadByGroup(userId)) {
+            long n = ((Number) row[1]).longValue();
+            byGroup.put(String.valueOf(row[0]), n);
+            total += n;
+        }
+        UnreadCount count = new UnreadCount(total, byUser, byGroup);
         cache.fillUnread(userId, version, count);
         return count;
     }
@@ -68,10 +79,19 @@ public class ReadService {
     /** Marks one message read: 404 unless the caller takes part in it, 403 unless the caller received it. */
     public void markRead(long userId, long messageId) {
         Message m = access.visible(userId, messageId);
-        if (!java.util.Objects.equals(m.receiverId, userId)) {
+        boolean received = m.groupId != null ? m.senderId != userId : Objects.equals(m.receiverId, userId);
+        if (!received) {
             throw ApiException.forbidden("only the receiver can mark a message read");
         }
         mark(userId, null, List.of(messageId));
+    }
+
+    /** Marks every message of a group read for the caller (their read cursor moves to the newest); 404 unless a member. */
+    public int markGroupRead(long userId, long groupId) {
+        if (groups.member(groupId, userId).isEmpty()) {
+            throw ApiException.notFound("group");
+        }
+        return apply(userId, Deadlocks.retry(() -> markGroupInTx(userId, groupId)));
     }
 
     public int markConversationRead(long userId, long peerId) {
@@ -88,32 +108,44 @@ public class ReadService {
     }
 
     private int mark(long userId, Long peerId, Collection<Long> messageIds) {
-        Map<Long, List<Long>> bySender = Deadlocks.retry(() -> markInTx(userId, peerId, messageIds));
-        int marked = 0;
-        for (Map.Entry<Long, List<Long>> e : bySender.entrySet()) {
+        return apply(userId, Deadlocks.retry(() -> markInTx(userId, peerId, messageIds)));
+    }
+
+    /** After the commit: tells the senders of private messages, drops what the caches knew. */
+    private int apply(long userId, List<TimelineRepository.Incoming> marked) {
+        for (Map.Entry<Long, List<Long>> e : TimelineRepository.Incoming.bySender(marked).entrySet()) {
             long sender = e.getKey();
             List<Long> ids = e.getValue();
-            marked += ids.size();
             cache.conversationChanged(userId, sender);
             delivery.deliver(Frames.read(ids, userId), List.of(sender), null, null);
             events.read(userId, sender, ids);
         }
-        if (marked > 0) {
+        if (!marked.isEmpty()) {
             cache.userChanged(userId);
         }
-        return marked;
+        return marked.size();
     }
 
     @Transactional
-    Map<Long, List<Long>> markInTx(long userId, Long peerId, Collection<Long> messageIds) {
-        List<TimelineRepository.Incoming> incoming = timeline.lockIncomingUnread(userId, peerId, messageIds);
-        Map<Long, List<Long>> bySender = TimelineRepository.Incoming.bySender(incoming);
+    List<TimelineRepository.Incoming> markInTx(long userId, Long peerId, Collection<Long> messageIds) {
+        return markLocked(userId, timeline.lockIncomingUnread(userId, peerId, messageIds));
+    }
+
+    @Transactional
+    List<TimelineRepository.Incoming> markGroupInTx(long userId, long groupId) {
+        return markLocked(userId, timeline.lockIncomingUnreadOfGroup(userId, groupId));
+    }
+
+    private List<TimelineRepository.Incoming> markLocked(long userId, List<TimelineRepository.Incoming> incoming) {
         if (incoming.isEmpty()) {
-            return bySender;
+            return incoming;
         }
-        List<Long> ids = incoming.stream().map(TimelineRepository.Incoming::messageId).toList();
-        timeline.markRead(userId, ids);
-        messages.update("status = ?1, updatedAt = ?2 where id in ?3", Message.READ, Instant.now(), ids);
-        return bySender;
+        timeline.markRead(userId, incoming.stream().map(TimelineRepository.Incoming::messageId).toList());
+        // A group message's own status is not any one member's: their state is their timeline row.
+        List<Long> privateIds = TimelineRepository.Incoming.privateIds(incoming);
+        if (!privateIds.isEmpty()) {
+            messages.update("status = ?1, updatedAt = ?2 where id in ?3", Message.READ, Instant.now(), privateIds);
+        }
+        return incoming;
     }
 }

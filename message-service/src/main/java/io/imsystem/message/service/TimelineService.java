@@ -42,7 +42,7 @@ public class TimelineService {
         List<TimelineRow> rows = timeline.after(userId, afterSeq, limit + 1);
         boolean hasMore = rows.size() > limit;
         List<TimelineRow> page = hasMore ? rows.subList(0, limit) : rows;
-        List<MessageView> views = page.stream().map(r -> MessageView.of(r.message(), r.entry().seq)).toList();
+        List<MessageView> views = page.stream().map(MessageView::of).toList();
         long next = page.isEmpty() ? afterSeq : page.get(page.size() - 1).entry().seq;
         return new SyncResult(views, next, hasMore);
     }
@@ -58,13 +58,15 @@ public class TimelineService {
         return timeline.countUndelivered(userId);
     }
 
-    /** Marks the given incoming messages delivered and tells their senders; ids that are not the caller's incoming messages are ignored. */
+    /**
+     * Marks the given incoming messages delivered and tells the senders of private ones (group senders get
+     * no receipts); ids that are not the caller's incoming messages are ignored.
+     */
     public int markDelivered(long userId, Collection<Long> messageIds) {
-        Map<Long, List<Long>> bySender = Deadlocks.retry(() -> markDeliveredInTx(userId, messageIds));
-        tellSenders(userId, bySender);
-        int marked = bySender.values().stream().mapToInt(List::size).sum();
-        metrics.delivered(marked);
-        return marked;
+        List<TimelineRepository.Incoming> marked = Deadlocks.retry(() -> markDeliveredInTx(userId, messageIds));
+        tellSenders(userId, TimelineRepository.Incoming.bySender(marked));
+        metrics.delivered(marked.size());
+        return marked.size();
     }
 
     /** Empties the offline queue: every incoming message counts as delivered. */
@@ -73,17 +75,19 @@ public class TimelineService {
     }
 
     @Transactional
-    Map<Long, List<Long>> markDeliveredInTx(long userId, Collection<Long> messageIds) {
+    List<TimelineRepository.Incoming> markDeliveredInTx(long userId, Collection<Long> messageIds) {
         List<TimelineRepository.Incoming> incoming = timeline.lockIncomingUndelivered(userId, messageIds);
-        Map<Long, List<Long>> bySender = TimelineRepository.Incoming.bySender(incoming);
         if (incoming.isEmpty()) {
-            return bySender;
+            return incoming;
         }
-        List<Long> ids = incoming.stream().map(TimelineRepository.Incoming::messageId).toList();
-        timeline.markDelivered(userId, ids);
-        messages.update("status = ?1, updatedAt = ?2 where id in ?3 and status = ?4",
-                Message.DELIVERED, Instant.now(), ids, Message.SENT);
-        return bySender;
+        timeline.markDelivered(userId, incoming.stream().map(TimelineRepository.Incoming::messageId).toList());
+        // A group message's own status is not any one member's: their state is their timeline row.
+        List<Long> privateIds = TimelineRepository.Incoming.privateIds(incoming);
+        if (!privateIds.isEmpty()) {
+            messages.update("status = ?1, updatedAt = ?2 where id in ?3 and status = ?4",
+                    Message.DELIVERED, Instant.now(), privateIds, Message.SENT);
+        }
+        return incoming;
     }
 
     private void tellSenders(long receiverId, Map<Long, List<Long>> bySender) {

@@ -9,10 +9,19 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -29,6 +38,7 @@ public class DeliveryPublisher {
     private static final Logger LOG = Logger.getLogger(DeliveryPublisher.class);
 
     private final HashCommands<String, String, String> routes;
+    private final Redis batch;
     private final StreamCommands<String, String, String> streams;
     private final Keys keys;
     private final ObjectMapper json;
@@ -36,6 +46,7 @@ public class DeliveryPublisher {
 
     public DeliveryPublisher(RedisDataSource redis, Keys keys, ObjectMapper json, MessageConfig config) {
         this.routes = redis.hash(String.class, String.class, String.class);
+        this.batch = redis.getReactive().getRedis();
         this.streams = redis.stream(String.class, String.class, String.class);
         this.keys = keys;
         this.json = json;
@@ -73,6 +84,67 @@ public class DeliveryPublisher {
             }
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.warnf("could not hand a %s frame for users %s to the gateways: %s", frame.get("type"), users, e.toString());
+        }
+    }
+
+    /**
+     * Sends {@code frame} to every connection of many users (a group's members) but {@code excludeConn}:
+     * all their route tables are read in one pipelined round trip, and each gateway that holds any of
+     * them gets one entry naming only its own users (and, where {@code seqs} names them, their seqs);
+     * the entries go out in a second pipelined round trip. Never throws, like {@link #deliver}.
+     */
+    public void deliverToEach(Map<String, Object> frame, Collection<Long> users, Map<Long, Long> seqs, String excludeConn) {
+        try {
+            List<Long> targets = List.copyOf(new LinkedHashSet<>(users));
+            if (targets.isEmpty()) {
+                return;
+            }
+            List<Request> lookups = new ArrayList<>(targets.size());
+            for (long user : targets) {
+                lookups.add(Request.cmd(Command.HVALS).arg(keys.route(user)));
+            }
+            List<Response> routesOfUsers = batch.batchAndAwait(lookups);
+            Map<String, Set<Long>> byGateway = new TreeMap<>();
+            for (int i = 0; i < targets.size(); i++) {
+                Response gatewaysOfUser = routesOfUsers.get(i);
+                if (gatewaysOfUser == null) {
+                    continue;
+                }
+                for (Response gateway : gatewaysOfUser) {
+                    byGateway.computeIfAbsent(gateway.toString(), g -> new LinkedHashSet<>()).add(targets.get(i));
+                }
+            }
+            if (byGateway.isEmpty()) {
+                return;
+            }
+            String frameJson = json.writeValueAsString(frame);
+            List<Request> adds = new ArrayList<>(byGateway.size());
+            for (Map.Entry<String, Set<Long>> e : byGateway.entrySet()) {
+                Request add = Request.cmd(Command.XADD).arg(keys.gatewayStream(e.getKey()))
+                        .arg("MAXLEN").arg("~").arg(config.streamMaxLen()).arg("*")
+                        .arg(StreamFields.TYPE).arg(StreamFields.DELIVER)
+                        .arg(StreamFields.FRAME).arg(frameJson)
+                        .arg(StreamFields.USERS).arg(e.getValue().stream().map(String::valueOf).collect(Collectors.joining(",")));
+                if (seqs != null && !seqs.isEmpty()) {
+                    Map<String, Long> ofGateway = new LinkedHashMap<>();
+                    for (long user : e.getValue()) {
+                        Long seq = seqs.get(user);
+                        if (seq != null) {
+                            ofGateway.put(String.valueOf(user), seq);
+                        }
+                    }
+                    if (!ofGateway.isEmpty()) {
+                        add.arg(StreamFields.SEQS).arg(json.writeValueAsString(ofGateway));
+                    }
+                }
+                if (excludeConn != null && !excludeConn.isBlank()) {
+                    add.arg(StreamFields.EXCLUDE_CONN).arg(excludeConn);
+                }
+                adds.add(add);
+            }
+            batch.batchAndAwait(adds);
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.warnf("could not hand a %s frame for %d users to the gateways: %s", frame.get("type"), users.size(), e.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.imsystem.message.stream;
 
+import io.imsystem.message.model.ChatGroup;
 import io.imsystem.message.model.Message;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -25,6 +26,47 @@ public final class Frames {
         f.put("client_msg_id", m.clientMsgId);
         f.put("timestamp", m.createdAt.getEpochSecond());
         f.put("offline", false);
+        return f;
+    }
+
+    /**
+     * {@code chat} of a group message: {@code group_id} instead of {@code to}; {@code seq} is the sender's
+     * (the gateway sets each member's own from {@code seqs}).
+     */
+    public static Map<String, Object> groupChat(Message m, long seq) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("type", "chat");
+        f.put("msg_id", m.id);
+        f.put("seq", seq);
+        f.put("from", m.senderId);
+        f.put("group_id", m.groupId);
+        f.put("content", m.content);
+        f.put("msg_type", m.msgType);
+        f.put("client_msg_id", m.clientMsgId);
+        f.put("timestamp", m.createdAt.getEpochSecond());
+        f.put("offline", false);
+        return f;
+    }
+
+    /**
+     * {@code group}: a change of a group ({@code created}, {@code joined}, {@code left}, {@code removed},
+     * {@code updated}), the group as it is afterwards, the users it concerns and who made it. Not stored:
+     * a member who was offline finds the group's state with GET /api/v1/groups.
+     */
+    public static Map<String, Object> group(String event, ChatGroup g, long memberCount, Collection<Long> userIds, long by) {
+        Map<String, Object> group = new LinkedHashMap<>();
+        group.put("id", g.id);
+        group.put("name", g.name);
+        group.put("avatar", g.avatar);
+        group.put("owner_id", g.ownerId);
+        group.put("member_count", memberCount);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("type", "group");
+        f.put("event", event);
+        f.put("group", group);
+        f.put("user_ids", List.copyOf(userIds));
+        f.put("by", by);
+        f.put("timestamp", System.currentTimeMillis() / 1000);
         return f;
     }
 

@@ -33,6 +33,10 @@ public class MessageEvents {
         publish("sent", Map.of("msg_id", String.valueOf(messageId), "from", String.valueOf(from), "to", String.valueOf(to)));
     }
 
+    public void sentToGroup(long messageId, long from, long groupId) {
+        publish("sent", Map.of("msg_id", String.valueOf(messageId), "from", String.valueOf(from), "group", String.valueOf(groupId)));
+    }
+
     public void read(long reader, long peer, Collection<Long> messageIds) {
         publish("read", Map.of("reader", String.valueOf(reader), "peer", String.valueOf(peer),
                 "msg_ids", messageIds.stream().map(String::valueOf).collect(Collectors.joining(","))));

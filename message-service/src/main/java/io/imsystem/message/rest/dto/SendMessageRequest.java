@@ -2,15 +2,19 @@ package io.imsystem.message.rest.dto;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
-/** Body of POST /api/v1/messages/send; {@code receiver_id} may come as a numeric string. */
+/**
+ * Body of POST /api/v1/messages/send: to one user ({@code receiver_id}) or to a group
+ * ({@code group_id}), exactly one of the two; either may come as a numeric string.
+ */
 public record SendMessageRequest(
-        @NotNull(message = "is required") @Positive(message = "must be a user id")
+        @Positive(message = "must be a user id")
         @JsonAlias({"toUserId", "receiverId", "to_user_id", "to"}) Long receiverId,
+        @Positive(message = "must be a group id")
+        @JsonAlias({"groupId"}) Long groupId,
         @NotBlank(message = "must not be empty") String content,
         @Size(max = 20, message = "at most 20 characters")
         @Pattern(regexp = "[A-Za-z0-9_]+", message = "letters, digits and _ only")
