@@ -37,6 +37,8 @@ public final class Launcher {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Long> readyMillis = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
+    /** Gateway instances (the first one, "gateway-service", and those of {@link #addGateway()}) and their ids. */
+    private final Map<String, String> gatewayIds = new LinkedHashMap<>();
 
     /**
      * @param root     the repository root (the services' target/quarkus-app/ are under it)
@@ -61,6 +63,57 @@ public final class Launcher {
         env.put("AUTH_DB", "im_auth_" + database);
         env.put("MESSAGE_DB", "im_message_" + database);
         env.putAll(extraEnv);
+        gatewayIds.put("gateway-service", env.get("IM_GATEWAY_ID"));
+    }
+
+    /**
+     * Registers one more gateway instance (a second replica): its own free port and its own
+     * {@code IM_GATEWAY_ID} (the first gateway's id + "-2", "-3", ...), the same backends. Start it
+     * with {@link #start(String)} (or {@link #startAll(Duration)} when added before).
+     *
+     * @return the instance name, for {@link #start}, {@link #kill}, {@link #port}, {@link #wsUrl(String, String)}
+     */
+    public synchronized String addGateway() {
+        int n = gatewayIds.size() + 1;
+        String name = "gateway-service-" + n;
+        ports.put(name, freePort());
+        gatewayIds.put(name, gatewayIds.get("gateway-service") + "-" + n);
+        return name;
+    }
+
+    /** Instance names of every gateway, the first one ("gateway-service") included. */
+    public List<String> gateways() {
+        return List.copyOf(gatewayIds.keySet());
+    }
+
+    /** The {@code IM_GATEWAY_ID} of a gateway instance. */
+    public String gatewayId(String name) {
+        String id = gatewayIds.get(name);
+        if (id == null) {
+            throw new IllegalArgumentException(name + " is not a gateway instance");
+        }
+        return id;
+    }
+
+    public String gatewayUrl(String name) {
+        gatewayId(name);
+        return "http://localhost:" + ports.get(name);
+    }
+
+    public String wsUrl(String name, String path) {
+        gatewayId(name);
+        return "ws://localhost:" + ports.get(name) + path;
+    }
+
+    /** The environment every instance starts with (extraEnv included); changes apply to the next start. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** Whether an instance's process is running. */
+    public boolean isRunning(String name) {
+        Process p = processes.get(name);
+        return p != null && p.isAlive();
     }
 
     public int port(String service) {
@@ -98,11 +151,39 @@ public final class Launcher {
             awaitReady(service, timeout);
             readyMillis.put(service, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
+        for (String gateway : gatewayIds.keySet()) {
+            if (!SERVICES.contains(gateway)) {
+                long started = System.nanoTime();
+                start(gateway);
+                awaitReady(gateway, timeout);
+                readyMillis.put(gateway, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            }
+        }
     }
 
-    /** Starts (or restarts) one service as its own process. */
+    /**
+     * Starts every service and gateway instance at once and waits until all are ready: quicker for a
+     * test run than {@link #startAll(Duration)}, but then no time to ready is any one service's own.
+     */
+    public void startAllAtOnce(Duration timeout) throws IOException, InterruptedException {
+        Files.createDirectories(work);
+        writeKeyPair();
+        List<String> all = new ArrayList<>(ports.keySet());
+        for (String name : all) {
+            start(name);
+        }
+        for (String name : all) {
+            awaitReady(name, timeout);
+        }
+    }
+
+    /** Starts (or restarts) one service, or a gateway instance of {@link #addGateway()}, as its own process. */
     public void start(String service) throws IOException {
-        Path jar = root.resolve(service + "/target/quarkus-app/quarkus-run.jar");
+        String module = gatewayIds.containsKey(service) ? "gateway-service" : service;
+        if (!ports.containsKey(service)) {
+            throw new IllegalArgumentException("unknown service " + service);
+        }
+        Path jar = root.resolve(module + "/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
         }
@@ -110,6 +191,9 @@ public final class Launcher {
         pb.environment().putAll(env);
         pb.environment().put("SERVER_PORT", Integer.toString(ports.get(service)));
         pb.environment().put("LOG_FILE", work.resolve(service + ".log").toString());
+        if (gatewayIds.containsKey(service)) {
+            pb.environment().put("IM_GATEWAY_ID", gatewayIds.get(service));
+        }
         if (service.equals("auth-service")) {
             pb.environment().put("DB_DATABASE", env.get("AUTH_DB"));
         } else if (service.equals("message-service")) {
@@ -126,6 +210,18 @@ public final class Launcher {
         if (p != null) {
             p.destroyForcibly();
             p.waitFor();
+        }
+    }
+
+    /** Stops one service gracefully (SIGTERM, as at a rolling restart), killing it after {@code timeout}. */
+    public void stop(String service, Duration timeout) throws InterruptedException {
+        Process p = processes.remove(service);
+        if (p != null) {
+            p.destroy();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
         }
     }
 

@@ -32,4 +32,18 @@ public final class SystemUnderTest {
         }
         return instance;
     }
+
+    private static String secondGateway;
+
+    /** A second gateway process beside the first (same services, its own gateway id), started on first use. */
+    public static synchronized String secondGateway() throws Exception {
+        Launcher launcher = get();
+        if (secondGateway == null) {
+            String name = launcher.addGateway();
+            launcher.start(name);
+            launcher.awaitReady(name, Duration.ofSeconds(120));
+            secondGateway = name;
+        }
+        return secondGateway;
+    }
 }
