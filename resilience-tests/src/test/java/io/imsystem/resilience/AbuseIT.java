@@ -142,7 +142,7 @@ class AbuseIT {
         Api.User carol = Api.register(b, "gr");
         Api.User mallory = Api.register(b, "gr");
         Api.Resp created = Api.call(a, "POST", "/api/v1/groups", carol.token(), Map.of("name", "private club", "member_ids", List.of(bob.id())));
-        org.junit.jupiter.api.Assumptions.assumeTrue(created.status() == 200, "groups are not served by this build: " + created.status());
+        assertEquals(200, created.status(), "group created");
         long group = created.data().path("id").asLong();
         Map<String, Api.Resp> answers = new LinkedHashMap<>();
         answers.put("GET /groups/{id}", Api.call(a, "GET", "/api/v1/groups/" + group, mallory.token(), null));
@@ -166,6 +166,27 @@ class AbuseIT {
         Api.Resp mine = Api.call(a, "GET", "/api/v1/groups/" + group, carol.token(), null);
         assertEquals("private club", mine.data().path("name").asText(), mine.toString());
         Cluster.report("other people's groups: " + answers.size() + " group routes -> 404 for a non-member; the group is untouched");
+    }
+
+    @Test
+    void otherPeoplesFriendRequestsCannotBeAnsweredOrProbed() {
+        Api.User carol = Api.register(b, "fr");
+        Api.User dave = Api.register(b, "fr");
+        Api.User mallory = Api.register(b, "fr");
+        Api.Resp asked = Api.call(a, "POST", "/api/v1/friends/request", carol.token(), Map.of("to_user_id", dave.id()));
+        assertEquals(200, asked.status(), asked.toString());
+        long request = asked.data().path("id").asLong();
+        Api.Resp accept = Api.call(a, "POST", "/api/v1/friends/accept", mallory.token(), Map.of("request_id", request));
+        Api.Resp reject = Api.call(a, "POST", "/api/v1/friends/reject", mallory.token(), Map.of("request_id", request));
+        Api.Resp unfriend = Api.call(a, "DELETE", "/api/v1/friends/" + carol.id(), mallory.token(), null);
+        assertEquals(404, accept.status(), accept.toString());
+        assertEquals(404, reject.status(), reject.toString());
+        assertEquals(404, unfriend.status(), unfriend.toString());
+        // The request is still pending for the one it was meant for, who can still accept it.
+        Api.Resp incoming = Api.call(a, "GET", "/api/v1/friends/requests?direction=incoming", dave.token(), null);
+        assertEquals(request, incoming.data().path(0).path("id").asLong(), incoming.toString());
+        assertEquals(200, Api.call(a, "POST", "/api/v1/friends/accept", dave.token(), Map.of("request_id", request)).status());
+        Cluster.report("other people's friend requests: accept/reject/unfriend by a third user -> 404; the request stayed pending");
     }
 
     // ---- sizes ------------------------------------------------------------------------------

@@ -14,8 +14,18 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
@@ -87,6 +97,9 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e) {
+        if (unreachable(e) != null) {
+            return unavailable(unreachable(e));
+        }
         ApiError error = tokenError(e);
         return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
     }
@@ -122,35 +135,57 @@ public class ErrorMapper {
     public Response unexpected(Exception e) {
         Throwable down = unreachable(e);
         if (down != null) {
-            // The database or Redis cannot be reached: nothing was done, and a retry may succeed.
-            LOG.warnf("a store is unreachable: %s", down.getClass().getName());
-            return Response.status(503).type(MediaType.APPLICATION_JSON_TYPE).header("Retry-After", 1)
-                    .entity(new ApiError(503, "a backing store is unavailable, retry shortly", ErrorCodes.UNAVAILABLE)).build();
+            return unavailable(down);
         }
         LOG.error("unexpected failure", e);
         return envelope(500, ErrorCodes.INTERNAL, "internal error", null);
     }
 
+    /** The database or Redis cannot be reached: nothing was done, and a retry may succeed. */
+    private static Response unavailable(Throwable cause) {
+        LOG.warnf("a store is unreachable: %s", cause.getClass().getName());
+        return Response.status(503).type(MediaType.APPLICATION_JSON_TYPE).header("Retry-After", 1)
+                .entity(new ApiError(503, "a backing store is unavailable, retry shortly", ErrorCodes.UNAVAILABLE)).build();
+    }
+
     /**
      * The cause that says a database or Redis connection could not be had or was lost (JDBC's
      * connection exception classes and SQL state class 08, the pool's acquisition timeout, a
-     * refused or reset socket), or null for any other failure.
+     * refused or reset socket, the Redis client's closed connection), or null for any other
+     * failure. Suppressed exceptions count too: a commit that failed on a lost connection reports
+     * it as a suppressed XAException. A send answered 503 may still have been stored; its retry
+     * with the same client_msg_id returns it.
      */
-    static Throwable unreachable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof java.sql.SQLRecoverableException || t instanceof java.net.ConnectException
-                    || t instanceof java.net.SocketException || t instanceof java.nio.channels.ClosedChannelException
-                    || t.getClass().getName().endsWith("JDBCConnectionException")
-                    || t.getClass().getName().endsWith("ConnectionPoolTooBusyException")) {
-                return t;
-            }
-            if (t instanceof java.sql.SQLException sql && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
-                    || (sql.getMessage() != null && sql.getMessage().contains("acquisition timeout")))) {
-                return t;
-            }
+    public static Throwable unreachable(Throwable failure) {
+        return unreachable(failure, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private static Throwable unreachable(Throwable t, Set<Throwable> seen) {
+        if (t == null || seen.size() > 50 || !seen.add(t)) {
+            return null;
         }
-        return null;
+        if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                || t instanceof SQLRecoverableException || t instanceof ConnectException
+                || t instanceof SocketException || t instanceof ClosedChannelException
+                || t.getClass().getName().endsWith("JDBCConnectionException")
+                || t.getClass().getName().endsWith("ConnectionPoolTooBusyException")) {
+            return t;
+        }
+        if (t instanceof SQLException sql && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
+                || (sql.getMessage() != null && sql.getMessage().contains("acquisition timeout")))) {
+            return t;
+        }
+        // The Redis client fails commands on a lost connection with bare Vert.x failures.
+        String message = t.getMessage();
+        if (t.getClass().getName().startsWith("io.vertx.") && message != null
+                && (message.contains("Connection is closed") || message.startsWith("CONNECTION_CLOSED"))) {
+            return t;
+        }
+        Throwable found = unreachable(t.getCause(), seen);
+        for (Throwable suppressed : t.getSuppressed()) {
+            found = found != null ? found : unreachable(suppressed, seen);
+        }
+        return found;
     }
 
     private static Response wrongType(JsonMappingException e) {

@@ -66,6 +66,14 @@ public class HttpEdge {
                 }
                 return;
             }
+            Throwable down = ErrorMapper.unreachable(rc.failure());
+            if (down != null) {
+                // e.g. the revocation check of the token could not reach Redis: retry, not our bug.
+                LOG.warnf("a store is unreachable: %s", down.getClass().getName());
+                rc.response().putHeader("Retry-After", "1");
+                write(rc, 503, ErrorCodes.UNAVAILABLE, "a backing store is unavailable, retry shortly");
+                return;
+            }
             if (rc.failure() instanceof AuthenticationFailedException) {
                 rc.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                         .end(Json.encode(ErrorMapper.tokenError(rc.failure())));

@@ -38,7 +38,25 @@ class UnreachableStoreTest {
     }
 
     @Test
+    void aRedisCommandOnALostConnectionIsUnavailability() {
+        assertNotNull(ErrorMapper.unreachable(new java.util.concurrent.CompletionException(
+                new io.vertx.core.impl.NoStackTraceThrowable("Connection is closed"))));
+        assertNotNull(ErrorMapper.unreachable(new io.quarkus.security.AuthenticationFailedException(
+                new io.vertx.core.impl.NoStackTraceThrowable("Connection is closed"))));
+    }
+
+    @Test
+    void aCommitThatLostItsConnectionIsUnavailability() {
+        RuntimeException commit = new IllegalStateException("Could not commit transaction.");
+        Exception xa = new Exception("Error trying to transactionCommit local transaction",
+                new java.sql.SQLRecoverableException("Communications link failure"));
+        commit.addSuppressed(xa);
+        assertNotNull(ErrorMapper.unreachable(new RuntimeException("Error invoking subclass method", commit)));
+    }
+
+    @Test
     void otherFailuresAreNot() {
+        assertNull(ErrorMapper.unreachable(new io.vertx.core.impl.NoStackTraceThrowable("ERR wrong number of arguments")));
         assertNull(ErrorMapper.unreachable(new IllegalStateException("bug")));
         assertNull(ErrorMapper.unreachable(new RuntimeException(new SQLException("Duplicate entry", "23000"))));
     }
