@@ -4,6 +4,8 @@ import static io.imsystem.auth.Api.bearer;
 import static io.imsystem.auth.Api.json;
 import static io.imsystem.auth.Api.requestFriend;
 import static org.hamcrest.Matchers.contains;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
@@ -11,7 +13,13 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import io.imsystem.auth.service.BlockCache;
+import io.imsystem.common.redis.Keys;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Set;
 import io.restassured.response.Response;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -149,5 +157,40 @@ class BlockTest {
     private static Response relation(Api.Session from, Api.Session to) {
         return json().header("X-Service", "message-service").queryParam("from", from.id()).queryParam("to", to.id())
                 .get("/internal/v1/relations");
+    }
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    Keys keys;
+
+    @Inject
+    BlockCache blockCache;
+
+    @Test
+    void theRelationRouteCachesTheReceiversBlockListAndEveryChangeDropsIt() {
+        Api.Session a = Api.registerUser();
+        Api.Session b = Api.registerUser();
+        Api.Session c = Api.registerUser();
+        block(b, c).then().statusCode(200);
+        assertFalse(redis.key().exists(keys.blockedBy(b.id())), "nothing cached before anyone asks");
+        relation(a, b).then().body("data.blocked", is(false));
+        assertEquals(Set.of("0", Long.toString(c.id())), redis.set(String.class).smembers(keys.blockedBy(b.id())),
+                "b's list as message-service reads it");
+
+        block(b, a).then().statusCode(200);
+        assertFalse(redis.key().exists(keys.blockedBy(b.id())), "a block drops the list: the next send asks auth");
+        relation(a, b).then().body("data.blocked", is(true));
+        assertEquals(Set.of("0", Long.toString(a.id()), Long.toString(c.id())), redis.set(String.class).smembers(keys.blockedBy(b.id())));
+
+        unblock(b, a).then().statusCode(200);
+        assertFalse(redis.key().exists(keys.blockedBy(b.id())), "an unblock drops it too");
+
+        // A refill that read MySQL before a change cannot write its stale list after it.
+        String before = redis.value(String.class).get(keys.blocksVersion(b.id()));
+        block(b, a).then().statusCode(200);
+        blockCache.fill(b.id(), before == null ? "" : before, List.of(c.id()));
+        assertFalse(redis.key().exists(keys.blockedBy(b.id())), "the stale refill was refused");
     }
 }

@@ -18,7 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Blocks (asked of auth-service on every private send, never cached) and the friendship setting (off by default). */
+/** Blocks (the receiver's list in Redis as auth keeps it, else asked of auth-service) and the friendship setting (off by default). */
 @QuarkusTest
 class BlockAndFriendshipTest {
 
@@ -53,7 +53,7 @@ class BlockAndFriendshipTest {
         try {
             as(alice).body(chat(bob, "before")).post("/api/v1/messages/send").then().statusCode(200);
             FakeAuthResource.block(bob, alice);
-            // At once: no cache of the relation.
+            // At once: auth is asked while no block list of bob is in Redis.
             as(alice).body(Map.of("receiver_id", bob, "content", "let me in", "client_msg_id", "b-1")).post("/api/v1/messages/send")
                     .then().statusCode(403).body("code", equalTo(403)).body("error", equalTo("BLOCKED"));
             assertEquals(1, storedBy(alice));
@@ -111,5 +111,25 @@ class BlockAndFriendshipTest {
         TestGroups.send(alice, group, "hello all");
         assertEquals(before, FakeAuthResource.RELATION_CALLS.get());
         assertTrue(timelineRowsOf(bob) >= 1);
+    }
+
+    @Test
+    void theReceiversBlockListInRedisAnswersWithoutAskingAuth() {
+        long alice = newUser();
+        long bob = newUser();
+        long carol = newUser();
+        // As auth-service fills it: bob has blocked alice ("0" marks a known list).
+        redis.set(String.class).sadd(keys.blockedBy(bob), "0", Long.toString(alice));
+        int calls = FakeAuthResource.RELATION_CALLS.get();
+        as(alice).body(chat(bob, "blocked by the cached list")).post("/api/v1/messages/send")
+                .then().statusCode(403).body("error", equalTo("BLOCKED"));
+        as(carol).body(chat(bob, "not on the list")).post("/api/v1/messages/send").then().statusCode(200);
+        assertEquals(calls, FakeAuthResource.RELATION_CALLS.get(), "auth was not asked");
+        assertEquals(0, storedBy(alice));
+
+        // Auth drops the list on a change: the next send asks auth again (which here says: not blocked).
+        redis.key().del(keys.blockedBy(bob));
+        as(alice).body(chat(bob, "after the unblock")).post("/api/v1/messages/send").then().statusCode(200);
+        assertEquals(calls + 1, FakeAuthResource.RELATION_CALLS.get());
     }
 }

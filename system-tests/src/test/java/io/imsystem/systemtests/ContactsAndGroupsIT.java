@@ -134,21 +134,27 @@ class ContactsAndGroupsIT {
     void aBlockedUsersMessagesAreRefusedAndNothingIsStoredUntilUnblocked() {
         User alice = register();
         User bob = register();
+        // A first send: message-service now has bob's (empty) block list from auth in Redis.
+        sendPrivate(alice, bob, "hello").statusCode(200);
         given().header("Authorization", bob.bearer()).post("/api/v1/users/" + alice.id() + "/block").then().statusCode(200);
-        given().contentType(ContentType.JSON).header("Authorization", alice.bearer())
-                .body(Map.of("receiver_id", bob.id(), "content", "can you hear me?"))
-                .post("/api/v1/messages/send").then().statusCode(403).body("error", equalTo("BLOCKED"));
-        given().header("Authorization", bob.bearer()).get("/api/v1/messages/sync?after_seq=0")
-                .then().statusCode(200).body("data.messages.size()", equalTo(0));
-        given().header("Authorization", alice.bearer()).get("/api/v1/messages/sync?after_seq=0")
-                .then().statusCode(200).body("data.messages.size()", equalTo(0));
-
-        given().header("Authorization", bob.bearer()).delete("/api/v1/users/" + alice.id() + "/block").then().statusCode(200);
-        given().contentType(ContentType.JSON).header("Authorization", alice.bearer())
-                .body(Map.of("receiver_id", bob.id(), "content", "now?"))
-                .post("/api/v1/messages/send").then().statusCode(200);
+        sendPrivate(alice, bob, "can you hear me?").statusCode(403).body("error", equalTo("BLOCKED"));
         given().header("Authorization", bob.bearer()).get("/api/v1/messages/sync?after_seq=0")
                 .then().statusCode(200).body("data.messages.size()", equalTo(1));
+        given().header("Authorization", alice.bearer()).get("/api/v1/messages/sync?after_seq=0")
+                .then().statusCode(200).body("data.messages.size()", equalTo(1));
+        // Blocking is one way: bob can still write to alice.
+        sendPrivate(bob, alice, "I can still write to you").statusCode(200);
+
+        given().header("Authorization", bob.bearer()).delete("/api/v1/users/" + alice.id() + "/block").then().statusCode(200);
+        sendPrivate(alice, bob, "now?").statusCode(200);
+        given().header("Authorization", bob.bearer()).get("/api/v1/messages/sync?after_seq=0")
+                .then().statusCode(200).body("data.messages.size()", equalTo(3));
+    }
+
+    static io.restassured.response.ValidatableResponse sendPrivate(User from, User to, String content) {
+        return given().contentType(ContentType.JSON).header("Authorization", from.bearer())
+                .body(Map.of("receiver_id", to.id(), "content", content))
+                .post("/api/v1/messages/send").then();
     }
 
     @Test

@@ -18,12 +18,21 @@ import java.util.List;
 @ApplicationScoped
 public class BlockService {
 
+    private final BlockCache blockCache;
+
+    public BlockService(BlockCache blockCache) {
+        this.blockCache = blockCache;
+    }
+
     /**
      * The caller blocks another user (idempotent): their friendship ends, and a pending request
      * between them is rejected (theirs) or cancelled (the caller's).
      */
     public void block(long me, long other) {
         requireOther(me, other);
+        // Dropped before (a failure refuses the change) and after the commit (a refill that read
+        // MySQL in between cannot outlive it): message-service never sees a list without this block.
+        blockCache.invalidate(me);
         PairTransaction.run(me, other, () -> {
             Instant now = Instant.now();
             if (!Block.exists(me, other)) {
@@ -38,12 +47,15 @@ public class BlockService {
             Friendship.unlink(me, other);
             return null;
         });
+        blockCache.invalidateQuietly(me);
     }
 
     /** Lifts a block (idempotent); a friendship it ended does not come back. */
     public void unblock(long me, long other) {
         requireOther(me, other);
+        blockCache.invalidate(me);
         PairTransaction.run(me, other, () -> Block.delete("blockerId = ?1 and blockedId = ?2", me, other));
+        blockCache.invalidateQuietly(me);
     }
 
     /** The users the caller has blocked, newest block first. */
@@ -52,10 +64,15 @@ public class BlockService {
         return Block.blockedBy(me).stream().map(row -> BlockView.of(row.user(), row.blockedAt())).toList();
     }
 
-    /** Whether {@code to} has blocked {@code from}, and whether they are friends: one indexed query. */
+    /**
+     * Whether {@code to} has blocked {@code from}, and whether they are friends (one indexed query);
+     * also puts {@code to}'s block list into Redis, where message-service looks first next time.
+     */
     @Transactional
     public RelationView relation(long from, long to) {
+        String version = blockCache.version(to);
         Block.Relation relation = Block.relation(from, to);
+        blockCache.fill(to, version, Block.blockedIds(to));
         return new RelationView(relation.blocked(), relation.friends());
     }
 

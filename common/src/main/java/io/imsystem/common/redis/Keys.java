@@ -63,6 +63,20 @@ public class Keys {
         return p + "im:presence:" + userId;
     }
 
+    /**
+     * The users that one user has blocked (a set, with the member "0" so that an empty list is
+     * told from an unknown one), written by auth from MySQL on demand; message reads it on each
+     * private send. Absent means unknown: ask auth.
+     */
+    public String blockedBy(long userId) {
+        return p + "im:auth:blocked-by:" + userId;
+    }
+
+    /** Bumped by auth on every block or unblock of that user, so a slow refill cannot put a stale list back. */
+    public String blocksVersion(long userId) {
+        return p + "im:auth:blocks-ver:" + userId;
+    }
+
     /** Any other key of a service's own, under the same prefix. */
     public String of(String suffix) {
         return p + suffix;

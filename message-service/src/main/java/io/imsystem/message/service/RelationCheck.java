@@ -3,10 +3,12 @@ package io.imsystem.message.service;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.common.api.ErrorCodes;
+import io.imsystem.common.redis.Keys;
 import io.imsystem.common.security.CurrentUser;
 import io.imsystem.message.client.AuthClient;
 import io.imsystem.message.client.Relation;
 import io.imsystem.message.config.MessageConfig;
+import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
@@ -15,9 +17,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Whether a private message may go from one user to another: never when the receiver blocked the
- * sender, and only between friends when friendship is required. Asked of auth-service on every send,
- * never cached, so that a block takes effect at once; when auth cannot answer the send fails (503)
- * rather than slipping past a block.
+ * sender, and only between friends when friendship is required. The receiver's block list is read
+ * from Redis, where auth keeps it (filled on demand, dropped on every change, so a block takes effect
+ * at once); when it is not there, or friendship is required, auth is asked, and when auth cannot
+ * answer the send fails (503) rather than slipping past a block.
  */
 @ApplicationScoped
 public class RelationCheck {
@@ -34,14 +37,44 @@ public class RelationCheck {
     @Inject
     MessageConfig config;
 
+    /** KEYS: the receiver's block list; ARGV: the sender. -1: not known here (ask auth), 1: blocked, 0: not. */
+    private static final String BLOCKED = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            return redis.call('SISMEMBER', KEYS[1], ARGV[1])""";
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    Keys keys;
+
     /** 403 {@code BLOCKED} or {@code NOT_FRIENDS} when {@code senderId} may not message {@code receiverId}. */
     public void requireMaySend(long senderId, long receiverId) {
+        if (!config.requireFriendship()) {
+            // The receiver's block list as auth put it in Redis (dropped by auth on every change).
+            int cached = cachedBlock(senderId, receiverId);
+            if (cached == 1) {
+                throw new ApiException(403, ErrorCodes.BLOCKED, "the receiver does not accept your messages");
+            }
+            if (cached == 0) {
+                return;
+            }
+        }
         Relation relation = fetch(senderId, receiverId);
         if (relation.blocked()) {
             throw new ApiException(403, ErrorCodes.BLOCKED, "the receiver does not accept your messages");
         }
         if (config.requireFriendship() && !relation.friends()) {
             throw new ApiException(403, ErrorCodes.NOT_FRIENDS, "you can only message your friends");
+        }
+    }
+
+    /** 1 blocked, 0 not, -1 unknown (no list in Redis, or Redis unreachable: auth answers then). */
+    private int cachedBlock(long senderId, long receiverId) {
+        try {
+            return redis.execute("EVAL", BLOCKED, "1", keys.blockedBy(receiverId), Long.toString(senderId)).toInteger();
+        } catch (RuntimeException e) {
+            return -1;
         }
     }
 
