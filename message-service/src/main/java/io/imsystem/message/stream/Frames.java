@@ -15,18 +15,7 @@ public final class Frames {
 
     /** {@code chat}; {@code seq} is the receiver's (the gateway sets each user's own from {@code seqs}). */
     public static Map<String, Object> chat(Message m, long seq) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("type", "chat");
-        f.put("msg_id", m.id);
-        f.put("seq", seq);
-        f.put("from", m.senderId);
-        f.put("to", m.receiverId);
-        f.put("content", m.content);
-        f.put("msg_type", m.msgType);
-        f.put("client_msg_id", m.clientMsgId);
-        f.put("timestamp", m.createdAt.getEpochSecond());
-        f.put("offline", false);
-        return f;
+        return chat(m, seq, "to", m.receiverId);
     }
 
     /**
@@ -34,12 +23,16 @@ public final class Frames {
      * (the gateway sets each member's own from {@code seqs}).
      */
     public static Map<String, Object> groupChat(Message m, long seq) {
+        return chat(m, seq, "group_id", m.groupId);
+    }
+
+    private static Map<String, Object> chat(Message m, long seq, String target, Long targetId) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("type", "chat");
         f.put("msg_id", m.id);
         f.put("seq", seq);
         f.put("from", m.senderId);
-        f.put("group_id", m.groupId);
+        f.put(target, targetId);
         f.put("content", m.content);
         f.put("msg_type", m.msgType);
         f.put("client_msg_id", m.clientMsgId);
