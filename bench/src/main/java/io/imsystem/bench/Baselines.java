@@ -23,62 +23,34 @@ final class Baselines {
     private Baselines() {
     }
 
+    /** One connection's transaction, repeated until the time is up; {@code n} counts this connection's runs. */
+    private interface Transaction {
+        void run(long n) throws SQLException;
+    }
+
+    /** Prepares one connection's statements and returns its transaction. */
+    private interface Worker {
+        Transaction prepare(Connection c, int worker) throws SQLException;
+    }
+
     /**
-     * Transactions per second that insert what one send inserts (a message, two seq bumps, two
-     * timeline rows) into message-service's own tables, with its durability settings, on
-     * {@code threads} connections.
+     * Runs {@code threads} connections, each repeating its transaction (and committing) until
+     * {@code duration} is over; answers the committed transactions per second of all of them.
      */
-    static double mariadbSendRows(String jdbcUrl, String user, String password, int threads, Duration duration) throws Exception {
+    private static double transactionsPerSecond(String jdbcUrl, String user, String password, int threads, Duration duration,
+            Worker worker) throws Exception {
         AtomicLong done = new AtomicLong();
         long end = System.nanoTime() + duration.toNanos();
-        long base = 9_000_000_000_000L + (System.nanoTime() % 1_000_000) * 1000;
         List<Thread> workers = new ArrayList<>();
         List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int t = 0; t < threads; t++) {
-            long sender = base + t * 2L;
-            long receiver = sender + 1;
+            int index = t;
             Thread w = new Thread(() -> {
                 try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
                     c.setAutoCommit(false);
-                    PreparedStatement msg = c.prepareStatement("INSERT INTO messages (sender_id, receiver_id, content, msg_type, status, client_msg_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                            PreparedStatement.RETURN_GENERATED_KEYS);
-                    PreparedStatement seq = c.prepareStatement("INSERT INTO user_seq (user_id, last_seq) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE last_seq = LAST_INSERT_ID(last_seq + 1)");
-                    PreparedStatement lastId = c.prepareStatement("SELECT LAST_INSERT_ID()");
-                    PreparedStatement line = c.prepareStatement("INSERT INTO timeline (user_id, seq, message_id, peer_id, outgoing, delivered, created_at) VALUES (?,?,?,?,?,?,?)");
-                    long n = 0;
-                    while (System.nanoTime() < end) {
-                        Timestamp now = new Timestamp(System.currentTimeMillis());
-                        msg.setLong(1, sender);
-                        msg.setLong(2, receiver);
-                        msg.setString(3, "bench baseline message " + n);
-                        msg.setString(4, "text");
-                        msg.setString(5, "sent");
-                        msg.setString(6, "base-" + sender + "-" + n++);
-                        msg.setTimestamp(7, now);
-                        msg.setTimestamp(8, now);
-                        msg.executeUpdate();
-                        long id;
-                        try (ResultSet k = msg.getGeneratedKeys()) {
-                            k.next();
-                            id = k.getLong(1);
-                        }
-                        for (long u : new long[] {sender, receiver}) {
-                            seq.setLong(1, u);
-                            seq.executeUpdate();
-                            long s;
-                            try (ResultSet r = lastId.executeQuery()) {
-                                r.next();
-                                s = r.getLong(1);
-                            }
-                            line.setLong(1, u);
-                            line.setLong(2, s);
-                            line.setLong(3, id);
-                            line.setLong(4, u == sender ? receiver : sender);
-                            line.setBoolean(5, u == sender);
-                            line.setBoolean(6, u == sender);
-                            line.setTimestamp(7, now);
-                            line.executeUpdate();
-                        }
+                    Transaction tx = worker.prepare(c, index);
+                    for (long n = 0; System.nanoTime() < end; n++) {
+                        tx.run(n);
                         c.commit();
                         done.incrementAndGet();
                     }
@@ -96,6 +68,69 @@ final class Baselines {
             throw failures.get(0);
         }
         return done.get() / (duration.toMillis() / 1000.0);
+    }
+
+    /** The message insert of a send, as message-service writes it; {@code target} is the receiver or group column. */
+    private static PreparedStatement messageInsert(Connection c, String target) throws SQLException {
+        return c.prepareStatement("INSERT INTO messages (sender_id, " + target
+                + ", content, msg_type, status, client_msg_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                PreparedStatement.RETURN_GENERATED_KEYS);
+    }
+
+    /** Inserts one message with {@link #messageInsert}'s statement and answers its id. */
+    private static long insertMessage(PreparedStatement msg, long sender, long target, String content, String clientMsgId,
+            Timestamp now) throws SQLException {
+        msg.setLong(1, sender);
+        msg.setLong(2, target);
+        msg.setString(3, content);
+        msg.setString(4, "text");
+        msg.setString(5, "sent");
+        msg.setString(6, clientMsgId);
+        msg.setTimestamp(7, now);
+        msg.setTimestamp(8, now);
+        msg.executeUpdate();
+        try (ResultSet k = msg.getGeneratedKeys()) {
+            k.next();
+            return k.getLong(1);
+        }
+    }
+
+    /**
+     * Transactions per second that insert what one send inserts (a message, two seq bumps, two
+     * timeline rows) into message-service's own tables, with its durability settings, on
+     * {@code threads} connections.
+     */
+    static double mariadbSendRows(String jdbcUrl, String user, String password, int threads, Duration duration) throws Exception {
+        long base = 9_000_000_000_000L + (System.nanoTime() % 1_000_000) * 1000;
+        return transactionsPerSecond(jdbcUrl, user, password, threads, duration, (c, t) -> {
+            long sender = base + t * 2L;
+            long receiver = sender + 1;
+            PreparedStatement msg = messageInsert(c, "receiver_id");
+            PreparedStatement seq = c.prepareStatement("INSERT INTO user_seq (user_id, last_seq) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE last_seq = LAST_INSERT_ID(last_seq + 1)");
+            PreparedStatement lastId = c.prepareStatement("SELECT LAST_INSERT_ID()");
+            PreparedStatement line = c.prepareStatement("INSERT INTO timeline (user_id, seq, message_id, peer_id, outgoing, delivered, created_at) VALUES (?,?,?,?,?,?,?)");
+            return n -> {
+                Timestamp now = new Timestamp(System.currentTimeMillis());
+                long id = insertMessage(msg, sender, receiver, "bench baseline message " + n, "base-" + sender + "-" + n, now);
+                for (long u : new long[] {sender, receiver}) {
+                    seq.setLong(1, u);
+                    seq.executeUpdate();
+                    long s;
+                    try (ResultSet r = lastId.executeQuery()) {
+                        r.next();
+                        s = r.getLong(1);
+                    }
+                    line.setLong(1, u);
+                    line.setLong(2, s);
+                    line.setLong(3, id);
+                    line.setLong(4, u == sender ? receiver : sender);
+                    line.setBoolean(5, u == sender);
+                    line.setBoolean(6, u == sender);
+                    line.setTimestamp(7, now);
+                    line.executeUpdate();
+                }
+            };
+        });
     }
 
     /**
@@ -123,82 +158,44 @@ final class Baselines {
             }
             seed.executeUpdate();
         }
-        AtomicLong done = new AtomicLong();
-        long end = System.nanoTime() + duration.toNanos();
-        List<Thread> workers = new ArrayList<>();
-        List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        return transactionsPerSecond(jdbcUrl, user, password, threads, duration, (c, t) -> {
             long sender = base + t % members;
-            int worker = t;
-            Thread w = new Thread(() -> {
-                try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
-                    c.setAutoCommit(false);
-                    PreparedStatement msg = c.prepareStatement("INSERT INTO messages (sender_id, group_id, content, msg_type, status, client_msg_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                            PreparedStatement.RETURN_GENERATED_KEYS);
-                    PreparedStatement lock = c.prepareStatement("SELECT user_id, last_seq FROM user_seq WHERE user_id IN (" + in + ") ORDER BY user_id FOR UPDATE");
-                    PreparedStatement bump = c.prepareStatement("INSERT INTO user_seq (user_id, last_seq) VALUES " + seqValues
-                            + " ON DUPLICATE KEY UPDATE last_seq = VALUES(last_seq)");
-                    PreparedStatement lines = c.prepareStatement("INSERT INTO timeline (user_id, seq, message_id, peer_id, group_id, outgoing, delivered, created_at) VALUES " + lineValues);
-                    long n = 0;
-                    while (System.nanoTime() < end) {
-                        Timestamp now = new Timestamp(System.currentTimeMillis());
-                        msg.setLong(1, sender);
-                        msg.setLong(2, group);
-                        msg.setString(3, "bench baseline group message " + n);
-                        msg.setString(4, "text");
-                        msg.setString(5, "sent");
-                        msg.setString(6, "gbase-" + worker + "-" + base + "-" + n++);
-                        msg.setTimestamp(7, now);
-                        msg.setTimestamp(8, now);
-                        msg.executeUpdate();
-                        long id;
-                        try (ResultSet k = msg.getGeneratedKeys()) {
-                            k.next();
-                            id = k.getLong(1);
-                        }
-                        for (int i = 0; i < members; i++) {
-                            lock.setLong(i + 1, base + i);
-                        }
-                        long[] ids = new long[members];
-                        long[] seqs = new long[members];
-                        try (ResultSet r = lock.executeQuery()) {
-                            for (int i = 0; r.next(); i++) {
-                                ids[i] = r.getLong(1);
-                                seqs[i] = r.getLong(2) + 1;
-                            }
-                        }
-                        for (int i = 0; i < members; i++) {
-                            bump.setLong(2 * i + 1, ids[i]);
-                            bump.setLong(2 * i + 2, seqs[i]);
-                            int p = 8 * i;
-                            lines.setLong(p + 1, ids[i]);
-                            lines.setLong(p + 2, seqs[i]);
-                            lines.setLong(p + 3, id);
-                            lines.setLong(p + 4, sender);
-                            lines.setLong(p + 5, group);
-                            lines.setBoolean(p + 6, ids[i] == sender);
-                            lines.setBoolean(p + 7, ids[i] == sender);
-                            lines.setTimestamp(p + 8, now);
-                        }
-                        bump.executeUpdate();
-                        lines.executeUpdate();
-                        c.commit();
-                        done.incrementAndGet();
-                    }
-                } catch (SQLException e) {
-                    failures.add(e);
+            PreparedStatement msg = messageInsert(c, "group_id");
+            PreparedStatement lock = c.prepareStatement("SELECT user_id, last_seq FROM user_seq WHERE user_id IN (" + in + ") ORDER BY user_id FOR UPDATE");
+            PreparedStatement bump = c.prepareStatement("INSERT INTO user_seq (user_id, last_seq) VALUES " + seqValues
+                    + " ON DUPLICATE KEY UPDATE last_seq = VALUES(last_seq)");
+            PreparedStatement lines = c.prepareStatement("INSERT INTO timeline (user_id, seq, message_id, peer_id, group_id, outgoing, delivered, created_at) VALUES " + lineValues);
+            return n -> {
+                Timestamp now = new Timestamp(System.currentTimeMillis());
+                long id = insertMessage(msg, sender, group, "bench baseline group message " + n, "gbase-" + t + "-" + base + "-" + n, now);
+                for (int i = 0; i < members; i++) {
+                    lock.setLong(i + 1, base + i);
                 }
-            });
-            workers.add(w);
-            w.start();
-        }
-        for (Thread w : workers) {
-            w.join();
-        }
-        if (!failures.isEmpty()) {
-            throw failures.get(0);
-        }
-        return done.get() / (duration.toMillis() / 1000.0);
+                long[] ids = new long[members];
+                long[] seqs = new long[members];
+                try (ResultSet r = lock.executeQuery()) {
+                    for (int i = 0; r.next(); i++) {
+                        ids[i] = r.getLong(1);
+                        seqs[i] = r.getLong(2) + 1;
+                    }
+                }
+                for (int i = 0; i < members; i++) {
+                    bump.setLong(2 * i + 1, ids[i]);
+                    bump.setLong(2 * i + 2, seqs[i]);
+                    int p = 8 * i;
+                    lines.setLong(p + 1, ids[i]);
+                    lines.setLong(p + 2, seqs[i]);
+                    lines.setLong(p + 3, id);
+                    lines.setLong(p + 4, sender);
+                    lines.setLong(p + 5, group);
+                    lines.setBoolean(p + 6, ids[i] == sender);
+                    lines.setBoolean(p + 7, ids[i] == sender);
+                    lines.setTimestamp(p + 8, now);
+                }
+                bump.executeUpdate();
+                lines.executeUpdate();
+            };
+        });
     }
 
     /** XADDs per second of a chat-sized entry, one after the other on one connection (what a send does). */
