@@ -50,20 +50,9 @@ public class MessageWriter {
         long senderSeq = senderId == low ? lowSeq : highSeq;
         long receiverSeq = senderId == low ? highSeq : lowSeq;
 
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Message m = new Message();
-        m.senderId = senderId;
-        m.receiverId = receiverId;
-        m.content = content;
-        m.msgType = msgType;
-        m.status = Message.SENT;
-        m.clientMsgId = clientMsgId;
-        m.createdAt = now;
-        m.updatedAt = now;
-        messages.persist(m);
-
-        timeline.persist(entry(senderId, senderSeq, m, receiverId, true, now));
-        timeline.persist(entry(receiverId, receiverSeq, m, senderId, false, now));
+        Message m = persistMessage(senderId, receiverId, null, content, msgType, clientMsgId);
+        timeline.persist(entry(senderId, senderSeq, m, receiverId, true, m.createdAt));
+        timeline.persist(entry(receiverId, receiverSeq, m, senderId, false, m.createdAt));
         return new Stored(m, senderSeq, receiverSeq);
     }
 
@@ -92,9 +81,17 @@ public class MessageWriter {
         }
         Map<Long, Long> memberSeqs = seqs.nextAll(members);
 
+        Message m = persistMessage(senderId, null, groupId, content, msgType, clientMsgId);
+        timeline.insertGroupRows(m, memberSeqs);
+        return new StoredInGroup(m, memberSeqs);
+    }
+
+    /** The message row of a send: to a receiver or to a group (the other one null). */
+    private Message persistMessage(long senderId, Long receiverId, Long groupId, String content, String msgType, String clientMsgId) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Message m = new Message();
         m.senderId = senderId;
+        m.receiverId = receiverId;
         m.groupId = groupId;
         m.content = content;
         m.msgType = msgType;
@@ -103,9 +100,7 @@ public class MessageWriter {
         m.createdAt = now;
         m.updatedAt = now;
         messages.persist(m);
-
-        timeline.insertGroupRows(m, memberSeqs);
-        return new StoredInGroup(m, memberSeqs);
+        return m;
     }
 
     private static TimelineEntry entry(long user, long seq, Message m, long peer, boolean outgoing, Instant now) {
