@@ -16,11 +16,10 @@ import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What message-service writes to the gateway streams (docs/ARCHITECTURE.md, "Streams"). */
@@ -36,39 +35,27 @@ class DeliveryTest {
     @Inject
     ObjectMapper json;
 
-    private final List<String> cleanup = new ArrayList<>();
+    private FakeGateways gateways;
+
+    @BeforeEach
+    void fakeGateways() {
+        gateways = new FakeGateways(redis, keys);
+    }
 
     @AfterEach
     void removeKeys() {
-        if (!cleanup.isEmpty()) {
-            redis.key().del(cleanup.toArray(String[]::new));
-        }
-    }
-
-    private String gateway() {
-        String gw = "gw-" + UUID.randomUUID();
-        cleanup.add(keys.gatewayStream(gw));
-        return gw;
-    }
-
-    private void route(long user, Map<String, String> connToGateway) {
-        redis.hash(String.class).hset(keys.route(user), connToGateway);
-        cleanup.add(keys.route(user));
-    }
-
-    private List<StreamMessage<String, String, String>> entries(String gateway) {
-        return redis.stream(String.class).xrange(keys.gatewayStream(gateway), StreamRange.of("-", "+"));
+        gateways.removeKeys();
     }
 
     @Test
     void sendAddsOneDeliverEntryPerGatewayOfReceiverOrSender() throws Exception {
         long alice = newUser();
         long bob = newUser();
-        String shared = gateway();
-        String aliceOnly = gateway();
-        String nobody = gateway();
-        route(bob, Map.of("conn-b1", shared, "conn-b2", shared));
-        route(alice, Map.of("conn-a1", aliceOnly, "conn-a2", shared));
+        String shared = gateways.create();
+        String aliceOnly = gateways.create();
+        String nobody = gateways.create();
+        gateways.route(bob, Map.of("conn-b1", shared, "conn-b2", shared));
+        gateways.route(alice, Map.of("conn-a1", aliceOnly, "conn-a2", shared));
 
         int msgId = as(alice).header("X-Connection-Id", "conn-a1")
                 .body(Map.of("receiver_id", bob, "content", "over the wire", "client_msg_id", "w-1"))
@@ -77,9 +64,9 @@ class DeliveryTest {
         int bobSeq = as(bob).get("/api/v1/messages/sync").then().extract().path("data.messages[0].seq");
 
         for (String gw : List.of(shared, aliceOnly)) {
-            var list = entries(gw);
+            var list = gateways.entries(gw);
             assertEquals(1, list.size(), "one entry for gateway " + gw);
-            Map<String, String> f = list.get(0).payload();
+            Map<String, String> f = list.get(0);
             assertEquals("deliver", f.get("type"));
             assertEquals(bob + "," + alice, f.get("users"));
             assertEquals("conn-a1", f.get("exclude_conn"));
@@ -98,12 +85,12 @@ class DeliveryTest {
             assertTrue(frame.get("timestamp").asLong() > 1_700_000_000L);
             assertFalse(frame.get("offline").asBoolean());
         }
-        assertTrue(entries(nobody).isEmpty());
+        assertTrue(gateways.entries(nobody).isEmpty());
 
         // A retry of the same client_msg_id is not delivered again.
         as(alice).body(Map.of("receiver_id", bob, "content", "over the wire", "client_msg_id", "w-1"))
                 .post("/api/v1/messages/send").then().statusCode(200).body("data.id", equalTo(msgId));
-        assertEquals(1, entries(shared).size());
+        assertEquals(1, gateways.entries(shared).size());
     }
 
     @Test
@@ -122,8 +109,8 @@ class DeliveryTest {
     void deliveredAcksTellTheSender() throws Exception {
         long alice = newUser();
         long bob = newUser();
-        String aliceGw = gateway();
-        route(alice, Map.of("conn-a1", aliceGw));
+        String aliceGw = gateways.create();
+        gateways.route(alice, Map.of("conn-a1", aliceGw));
         int m1 = as(alice).body(chat(bob, "one")).post("/api/v1/messages/send").then().extract().path("data.id");
         int m2 = as(alice).body(chat(bob, "two")).post("/api/v1/messages/send").then().extract().path("data.id");
 
@@ -137,10 +124,10 @@ class DeliveryTest {
         as(bob).body(Map.of("msg_ids", List.of())).post("/api/v1/messages/delivered")
                 .then().statusCode(400).body("error", equalTo("VALIDATION_FAILED"));
 
-        var list = entries(aliceGw);
+        var list = gateways.entries(aliceGw);
         // Two chat frames (alice's own, for her other devices), then one delivered frame.
         assertEquals(3, list.size());
-        Map<String, String> f = list.get(2).payload();
+        Map<String, String> f = list.get(2);
         assertEquals("deliver", f.get("type"));
         assertEquals(String.valueOf(alice), f.get("users"));
         JsonNode frame = json.readTree(f.get("frame"));

@@ -11,16 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imsystem.common.redis.Keys;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamMessage;
-import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What group sends and group changes write to the gateway streams: one entry per gateway, naming only its own members. */
@@ -36,29 +34,16 @@ class GroupDeliveryTest {
     @Inject
     ObjectMapper json;
 
-    private final List<String> cleanup = new ArrayList<>();
+    private FakeGateways gateways;
+
+    @BeforeEach
+    void fakeGateways() {
+        gateways = new FakeGateways(redis, keys);
+    }
 
     @AfterEach
     void removeKeys() {
-        if (!cleanup.isEmpty()) {
-            redis.key().del(cleanup.toArray(String[]::new));
-        }
-    }
-
-    private String gateway() {
-        String gw = "gw-" + UUID.randomUUID();
-        cleanup.add(keys.gatewayStream(gw));
-        return gw;
-    }
-
-    private void route(long user, Map<String, String> connToGateway) {
-        redis.hash(String.class).hset(keys.route(user), connToGateway);
-        cleanup.add(keys.route(user));
-    }
-
-    private List<Map<String, String>> entries(String gateway) {
-        return redis.stream(String.class).xrange(keys.gatewayStream(gateway), StreamRange.of("-", "+")).stream()
-                .map(StreamMessage::payload).toList();
+        gateways.removeKeys();
     }
 
     private static String users(long... ids) {
@@ -80,25 +65,25 @@ class GroupDeliveryTest {
         long group = TestGroups.create(sender, List.of(a, b, c, offline));
         // Seqs differ per member: a has an earlier private message.
         as(b).body(TestUsers.chat(a, "earlier")).post("/api/v1/messages/send").then().statusCode(200);
-        String gwA = gateway();
-        String gwB = gateway();
-        String nobody = gateway();
-        route(sender, Map.of("conn-s1", gwA, "conn-s2", gwB));
-        route(a, Map.of("conn-a1", gwA, "conn-a2", gwA));
-        route(b, Map.of("conn-b1", gwA, "conn-b2", gwB));
-        route(c, Map.of("conn-c1", gwB));
-        List<Map<String, String>> beforeA = entries(gwA);
-        List<Map<String, String>> beforeB = entries(gwB);
+        String gwA = gateways.create();
+        String gwB = gateways.create();
+        String nobody = gateways.create();
+        gateways.route(sender, Map.of("conn-s1", gwA, "conn-s2", gwB));
+        gateways.route(a, Map.of("conn-a1", gwA, "conn-a2", gwA));
+        gateways.route(b, Map.of("conn-b1", gwA, "conn-b2", gwB));
+        gateways.route(c, Map.of("conn-c1", gwB));
+        List<Map<String, String>> beforeA = gateways.entries(gwA);
+        List<Map<String, String>> beforeB = gateways.entries(gwB);
 
         int msgId = as(sender).header("X-Connection-Id", "conn-s1")
                 .body(Map.of("group_id", group, "content", "to all", "client_msg_id", "gd-1"))
                 .post("/api/v1/messages/send").then().statusCode(200).extract().path("data.id");
 
-        List<Map<String, String>> onA = entries(gwA).subList(beforeA.size(), entries(gwA).size());
-        List<Map<String, String>> onB = entries(gwB).subList(beforeB.size(), entries(gwB).size());
+        List<Map<String, String>> onA = gateways.entries(gwA).subList(beforeA.size(), gateways.entries(gwA).size());
+        List<Map<String, String>> onB = gateways.entries(gwB).subList(beforeB.size(), gateways.entries(gwB).size());
         assertEquals(1, onA.size(), "one entry for gateway A");
         assertEquals(1, onB.size(), "one entry for gateway B");
-        assertTrue(entries(nobody).isEmpty());
+        assertTrue(gateways.entries(nobody).isEmpty());
 
         Map<String, String> ea = onA.get(0);
         assertEquals("deliver", ea.get("type"));
@@ -139,7 +124,7 @@ class GroupDeliveryTest {
         // A retry is not delivered again.
         as(sender).body(Map.of("group_id", group, "content", "to all", "client_msg_id", "gd-1")).post("/api/v1/messages/send")
                 .then().statusCode(200);
-        assertEquals(beforeA.size() + 1, entries(gwA).size());
+        assertEquals(beforeA.size() + 1, gateways.entries(gwA).size());
     }
 
     @Test
@@ -147,14 +132,14 @@ class GroupDeliveryTest {
         long sender = newUser();
         long a = newUser();
         long group = TestGroups.create(sender, List.of(a));
-        String gw = gateway();
-        route(sender, Map.of("conn-s", gw));
+        String gw = gateways.create();
+        gateways.route(sender, Map.of("conn-s", gw));
         int id = TestGroups.send(sender, group, "receipts?");
         as(a).body(Map.of("msg_ids", List.of(id))).post("/api/v1/messages/delivered").then().statusCode(200);
         as(a).put("/api/v1/messages/" + id + "/read").then().statusCode(200);
         as(a).put("/api/v1/messages/groups/" + group + "/read").then().statusCode(200);
         List<String> types = new ArrayList<>();
-        for (Map<String, String> e : entries(gw)) {
+        for (Map<String, String> e : gateways.entries(gw)) {
             types.add(json.readTree(e.get("frame")).get("type").asText());
         }
         // The sender's own chat frame (for the sender's other devices), and no delivered or read frame.
@@ -167,9 +152,9 @@ class GroupDeliveryTest {
         long a = newUser();
         long b = newUser();
         long joiner = newUser();
-        String gw = gateway();
+        String gw = gateways.create();
         for (long u : List.of(owner, a, b, joiner)) {
-            route(u, Map.of("conn-" + u, gw));
+            gateways.route(u, Map.of("conn-" + u, gw));
         }
         long group = TestGroups.create(owner, List.of(a, b));
         as(owner).body(Map.of("user_ids", List.of(joiner))).post("/api/v1/groups/" + group + "/members").then().statusCode(200);
@@ -177,7 +162,7 @@ class GroupDeliveryTest {
         as(owner).delete("/api/v1/groups/" + group + "/members/" + b).then().statusCode(200);
         as(a).delete("/api/v1/groups/" + group + "/members/" + a).then().statusCode(200);
 
-        List<Map<String, String>> list = entries(gw);
+        List<Map<String, String>> list = gateways.entries(gw);
         assertEquals(5, list.size());
         List<JsonNode> frames = new ArrayList<>();
         for (Map<String, String> e : list) {
