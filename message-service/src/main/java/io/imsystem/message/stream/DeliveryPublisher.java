@@ -6,7 +6,6 @@ import io.imsystem.common.redis.Keys;
 import io.imsystem.common.redis.StreamFields;
 import io.imsystem.message.config.MessageConfig;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.vertx.mutiny.redis.client.Command;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -37,7 +35,6 @@ public class DeliveryPublisher {
 
     private static final Logger LOG = Logger.getLogger(DeliveryPublisher.class);
 
-    private final HashCommands<String, String, String> routes;
     private final Redis batch;
     private final StreamCommands<String, String, String> streams;
     private final Keys keys;
@@ -45,7 +42,6 @@ public class DeliveryPublisher {
     private final MessageConfig config;
 
     public DeliveryPublisher(RedisDataSource redis, Keys keys, ObjectMapper json, MessageConfig config) {
-        this.routes = redis.hash(String.class, String.class, String.class);
         this.batch = redis.getReactive().getRedis();
         this.streams = redis.stream(String.class, String.class, String.class);
         this.keys = keys;
@@ -60,10 +56,7 @@ public class DeliveryPublisher {
      */
     public void deliver(Map<String, Object> frame, Collection<Long> users, Map<Long, Long> seqs, String excludeConn) {
         try {
-            TreeSet<String> gateways = new TreeSet<>();
-            for (long user : users) {
-                gateways.addAll(routes.hgetall(keys.route(user)).values());
-            }
+            Set<String> gateways = usersByGateway(users).keySet();
             if (gateways.isEmpty()) {
                 return;
             }
@@ -95,25 +88,7 @@ public class DeliveryPublisher {
      */
     public void deliverToEach(Map<String, Object> frame, Collection<Long> users, Map<Long, Long> seqs, String excludeConn) {
         try {
-            List<Long> targets = List.copyOf(new LinkedHashSet<>(users));
-            if (targets.isEmpty()) {
-                return;
-            }
-            List<Request> lookups = new ArrayList<>(targets.size());
-            for (long user : targets) {
-                lookups.add(Request.cmd(Command.HVALS).arg(keys.route(user)));
-            }
-            List<Response> routesOfUsers = batch.batchAndAwait(lookups);
-            Map<String, Set<Long>> byGateway = new TreeMap<>();
-            for (int i = 0; i < targets.size(); i++) {
-                Response gatewaysOfUser = routesOfUsers.get(i);
-                if (gatewaysOfUser == null) {
-                    continue;
-                }
-                for (Response gateway : gatewaysOfUser) {
-                    byGateway.computeIfAbsent(gateway.toString(), g -> new LinkedHashSet<>()).add(targets.get(i));
-                }
-            }
+            Map<String, Set<Long>> byGateway = usersByGateway(users);
             if (byGateway.isEmpty()) {
                 return;
             }
@@ -146,6 +121,33 @@ public class DeliveryPublisher {
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.warnf("could not hand a %s frame for %d users to the gateways: %s", frame.get("type"), users.size(), e.toString());
         }
+    }
+
+    /**
+     * The gateways holding a connection of any of {@code users}, each with those of the users it
+     * holds (gateway ids sorted): every route table in one pipelined round trip.
+     */
+    private Map<String, Set<Long>> usersByGateway(Collection<Long> users) {
+        List<Long> targets = List.copyOf(new LinkedHashSet<>(users));
+        Map<String, Set<Long>> byGateway = new TreeMap<>();
+        if (targets.isEmpty()) {
+            return byGateway;
+        }
+        List<Request> lookups = new ArrayList<>(targets.size());
+        for (long user : targets) {
+            lookups.add(Request.cmd(Command.HVALS).arg(keys.route(user)));
+        }
+        List<Response> routesOfUsers = batch.batchAndAwait(lookups);
+        for (int i = 0; i < targets.size(); i++) {
+            Response gatewaysOfUser = routesOfUsers.get(i);
+            if (gatewaysOfUser == null) {
+                continue;
+            }
+            for (Response gateway : gatewaysOfUser) {
+                byGateway.computeIfAbsent(gateway.toString(), g -> new LinkedHashSet<>()).add(targets.get(i));
+            }
+        }
+        return byGateway;
     }
 
     XAddArgs trimmed() {
