@@ -9,7 +9,6 @@ import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -54,15 +53,11 @@ public class AuthEventsPublisher {
 
     /** Asks every gateway holding a socket of the user to close the sockets opened with that token. */
     public int closeSockets(long userId, String jti, String reason) {
-        Set<String> gateways = new LinkedHashSet<>(hashes.hvals(keys.route(userId)));
-        for (String gateway : gateways) {
-            streams.xadd(keys.gatewayStream(gateway), trimmed(), Map.of(
-                    StreamFields.TYPE, StreamFields.CLOSE,
-                    StreamFields.USER, Long.toString(userId),
-                    StreamFields.JTI, jti,
-                    StreamFields.REASON, reason));
-        }
-        return gateways.size();
+        return toGatewaysOf(userId, Map.of(
+                StreamFields.TYPE, StreamFields.CLOSE,
+                StreamFields.USER, Long.toString(userId),
+                StreamFields.JTI, jti,
+                StreamFields.REASON, reason));
     }
 
     /**
@@ -72,21 +67,23 @@ public class AuthEventsPublisher {
      */
     public void deliver(long userId, Object frame) {
         try {
-            Set<String> gateways = new TreeSet<>(hashes.hvals(keys.route(userId)));
-            if (gateways.isEmpty()) {
-                return;
-            }
-            Map<String, String> entry = Map.of(
+            toGatewaysOf(userId, Map.of(
                     StreamFields.TYPE, StreamFields.DELIVER,
                     StreamFields.FRAME, json.writeValueAsString(frame),
-                    StreamFields.USERS, Long.toString(userId));
-            for (String gateway : gateways) {
-                streams.xadd(keys.gatewayStream(gateway), trimmed(), entry);
-            }
+                    StreamFields.USERS, Long.toString(userId)));
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.warnf("could not hand a %s to the gateways user=%d: %s", frame.getClass().getSimpleName(), userId,
                     e.toString());
         }
+    }
+
+    /** Adds the entry to the stream of every gateway in the user's route table; answers how many. */
+    private int toGatewaysOf(long userId, Map<String, String> entry) {
+        Set<String> gateways = new TreeSet<>(hashes.hvals(keys.route(userId)));
+        for (String gateway : gateways) {
+            streams.xadd(keys.gatewayStream(gateway), trimmed(), entry);
+        }
+        return gateways.size();
     }
 
     private void presence(String type, long userId) {
