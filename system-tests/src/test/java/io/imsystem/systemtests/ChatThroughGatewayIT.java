@@ -129,6 +129,33 @@ class ChatThroughGatewayIT {
     }
 
     @Test
+    void chatFramesSentBackToBackAreStoredAndDeliveredInSendOrder() throws Exception {
+        User alice = register();
+        User bob = register();
+        try (WsTestClient aliceSocket = connect(alice); WsTestClient bobSocket = connect(bob)) {
+            awaitRouted(bob);
+            int n = 20;
+            for (int i = 0; i < n; i++) {
+                aliceSocket.send(Map.of("type", "chat", "to", bob.id(), "content", "in order " + i, "client_msg_id", "o-" + i));
+            }
+            long lastAckSeq = 0;
+            for (int i = 0; i < n; i++) {
+                JsonNode ack = aliceSocket.next("ack");
+                assertEquals("o-" + i, ack.path("client_msg_id").asText(), "acks come in send order");
+                assertTrue(ack.path("seq").asLong() > lastAckSeq, "the sender's seqs follow the send order");
+                lastAckSeq = ack.path("seq").asLong();
+            }
+            long lastSeq = 0;
+            for (int i = 0; i < n; i++) {
+                JsonNode chat = bobSocket.next("chat");
+                assertEquals("in order " + i, chat.path("content").asText(), "the receiver sees the sender's order");
+                assertEquals(lastSeq + 1, chat.path("seq").asLong(), "the receiver's seqs rise by one, frame after frame");
+                lastSeq = chat.path("seq").asLong();
+            }
+        }
+    }
+
+    @Test
     void badFramesGetErrorFramesAndTheConnectionStaysOpen() throws Exception {
         User dave = register();
         try (WsTestClient socket = connect(dave)) {

@@ -290,22 +290,34 @@ public class ChatSessions {
                 : body.hasNonNull("clientMsgId") ? body.get("clientMsgId").asText() : null;
         String ref = clientMsgId != null ? clientMsgId : type;
         c.goodFrame();
-        call(c, ref, messages.send(c.bearer, c.id, body)).subscribe().with(r -> {
-            if (r.getStatus() != 200) {
-                answerFailure(c, r, ref);
-                return;
-            }
-            JsonNode m = dataOf(r);
-            long msgId = m.path("id").asLong();
-            c.firstPush(msgId);
-            ObjectNode ack = mapper.createObjectNode().put("type", "ack");
-            if (m.hasNonNull("client_msg_id")) {
-                ack.put("client_msg_id", m.path("client_msg_id").asText());
-            }
-            ack.put("msg_id", msgId).put("seq", m.path("seq").asLong())
-                    .put("timestamp", Frames.epochSeconds(m.path("created_at").asText(null)));
-            send(c, write(ack));
-        }, e -> failed(c, e, ref));
+        // Counted at once (the in-flight limit covers queued sends), started when the earlier ones are answered.
+        if (c.inflightCalls.incrementAndGet() > limits.maxInflightCalls()) {
+            c.inflightCalls.decrementAndGet();
+            failed(c, new TooManyInFlight(), ref);
+            return;
+        }
+        c.inOrder(() -> messages.send(c.bearer, c.id, body)
+                .onTermination().invoke(() -> c.inflightCalls.decrementAndGet())
+                .invoke(r -> answerSend(c, r, ref))
+                .onFailure().invoke(e -> failed(c, e, ref))
+                .onFailure().recoverWithNull());
+    }
+
+    private void answerSend(ClientConnection c, Response r, String ref) {
+        if (r.getStatus() != 200) {
+            answerFailure(c, r, ref);
+            return;
+        }
+        JsonNode m = dataOf(r);
+        long msgId = m.path("id").asLong();
+        c.firstPush(msgId);
+        ObjectNode ack = mapper.createObjectNode().put("type", "ack");
+        if (m.hasNonNull("client_msg_id")) {
+            ack.put("client_msg_id", m.path("client_msg_id").asText());
+        }
+        ack.put("msg_id", msgId).put("seq", m.path("seq").asLong())
+                .put("timestamp", Frames.epochSeconds(m.path("created_at").asText(null)));
+        send(c, write(ack));
     }
 
     /**
