@@ -1,6 +1,7 @@
 package io.imsystem.auth.service;
 
 import io.imsystem.common.redis.Keys;
+import io.imsystem.common.redis.LuaScript;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,16 +24,16 @@ public class BlockCache {
     static final long TTL_SECONDS = 600;
 
     /** KEYS: version, set. Bumps the version and drops the set. */
-    private static final String INVALIDATE = "redis.call('INCR', KEYS[1]) redis.call('DEL', KEYS[2]) return 1";
+    private static final LuaScript INVALIDATE = new LuaScript("redis.call('INCR', KEYS[1]) redis.call('DEL', KEYS[2]) return 1");
 
     /** KEYS: version, set; ARGV: version read before MySQL ("" for none), ttl, member ids. */
-    private static final String FILL = """
+    private static final LuaScript FILL = new LuaScript("""
             local v = redis.call('GET', KEYS[1]) or ''
             if v ~= ARGV[1] then return 0 end
             redis.call('DEL', KEYS[2])
             redis.call('SADD', KEYS[2], '0', unpack(ARGV, 3))
             redis.call('EXPIRE', KEYS[2], ARGV[2])
-            return 1""";
+            return 1""");
 
     private final RedisDataSource redis;
     private final Keys keys;
@@ -44,7 +45,7 @@ public class BlockCache {
 
     /** Drops the user's cached list; throws when Redis cannot be reached (the caller decides). */
     public void invalidate(long blocker) {
-        redis.execute("EVAL", INVALIDATE, "2", keys.blocksVersion(blocker), keys.blockedBy(blocker));
+        INVALIDATE.run(redis, List.of(keys.blocksVersion(blocker), keys.blockedBy(blocker)), List.of());
     }
 
     /** As {@link #invalidate}, after the change is committed: a failure is logged (the list expires anyway). */
@@ -71,11 +72,10 @@ public class BlockCache {
         if (version == null) {
             return;
         }
-        List<String> args = new ArrayList<>(List.of("EVAL", FILL, "2", keys.blocksVersion(blocker), keys.blockedBy(blocker),
-                version, Long.toString(TTL_SECONDS)));
+        List<String> args = new ArrayList<>(List.of(version, Long.toString(TTL_SECONDS)));
         blocked.forEach(id -> args.add(Long.toString(id)));
         try {
-            redis.execute(args.get(0), args.subList(1, args.size()).toArray(String[]::new));
+            FILL.run(redis, List.of(keys.blocksVersion(blocker), keys.blockedBy(blocker)), args);
         } catch (RuntimeException e) {
             LOG.warnf("block list of user %d not cached: %s", blocker, e.toString());
         }

@@ -1,6 +1,7 @@
 package io.imsystem.presence.service;
 
 import io.imsystem.common.redis.Keys;
+import io.imsystem.common.redis.LuaScript;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.set.SetCommands;
