@@ -5,7 +5,8 @@
 # - creates the databases and the application user with a generated password, kept in the
 #   git-ignored .local/env,
 # - generates a development RS256 key pair in .local/keys when there is none,
-# - exports everything the services read (DB_*, REDIS_*, JWT_*).
+# - generates the internal secret of the services (INTERNAL_SECRET) into .local/env,
+# - exports everything the services read (DB_*, REDIS_*, JWT_*, INTERNAL_SECRET).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -74,6 +75,10 @@ if [ ! -f "$ENV_FILE" ]; then
 DB_USERNAME=im
 DB_PASSWORD=$(openssl rand -hex 24)
 EOT
+fi
+# The secret the gateway presents on message-service's batched internal route (older .local/env lack it).
+if ! grep -q '^INTERNAL_SECRET=' "$ENV_FILE"; then
+  (umask 077; echo "INTERNAL_SECRET=$(openssl rand -hex 32)" >> "$ENV_FILE")
 fi
 # shellcheck disable=SC1090
 set -a; . "$ENV_FILE"; set +a

@@ -2,6 +2,7 @@ package io.imsystem.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -83,6 +84,14 @@ class ComposeTest {
                 assertEquals("service_healthy", Yaml.str(services.get(svc), "depends_on", "mariadb", "condition"));
             }
             assertEquals("service_healthy", Yaml.str(services.get(svc), "depends_on", "redis", "condition"), svc + " waits for Redis");
+        }
+        for (String svc : Repo.SERVICES) {
+            Object secret = Yaml.at(services.get(svc), "environment", "INTERNAL_SECRET");
+            if (svc.equals("gateway-service") || svc.equals("message-service")) {
+                assertTrue(String.valueOf(secret).startsWith("${INTERNAL_SECRET:?"), svc + ": INTERNAL_SECRET comes from docker/.env, required");
+            } else {
+                assertNull(secret, svc + " must not get the internal secret");
+            }
         }
         assertNotNull(Yaml.at(services.get("gateway-service"), "environment", "IM_GATEWAY_ID"));
         assertNotNull(Yaml.at(services.get("auth-service"), "environment", "JWT_PRIVATE_KEY"));

@@ -170,6 +170,12 @@ class KubernetesManifestsTest {
             } else {
                 assertFalse(env.containsKey("DB_PASSWORD"), where + " owns no database and must not get its password");
             }
+            // The internal secret: only the gateway (presents it) and message-service (checks it).
+            if (svc.equals("gateway-service") || svc.equals("message-service")) {
+                assertSecretRef(env, "INTERNAL_SECRET", "im-internal", where);
+            } else {
+                assertFalse(env.containsKey("INTERNAL_SECRET"), where + " must not get the internal secret");
+            }
             if (svc.equals("auth-service")) {
                 assertFileFromSecret(deployment, c, (String) env.get("JWT_PRIVATE_KEY"), "im-jwt", "private.pem", where);
             } else {
@@ -288,7 +294,7 @@ class KubernetesManifestsTest {
             assertTrue(Pattern.compile("create secret (generic|tls) " + Pattern.quote(secret) + "\\b").matcher(readme).find(),
                     overlay + ": Secret " + secret + " is referenced but k8s/README.md does not say how to create it");
         }
-        assertTrue(referencedSecrets(r).containsAll(Set.of("im-db", "im-redis", "im-jwt")), overlay + ": secrets " + referencedSecrets(r));
+        assertTrue(referencedSecrets(r).containsAll(Set.of("im-db", "im-redis", "im-jwt", "im-internal")), overlay + ": secrets " + referencedSecrets(r));
     }
 
     @ParameterizedTest

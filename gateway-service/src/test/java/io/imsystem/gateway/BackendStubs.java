@@ -81,27 +81,37 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
             long next = page.stream().mapToLong(m -> ((JsonObject) m).getLong("seq")).max().orElse(after);
             ok(rc, new JsonObject().put("messages", page).put("next_seq", next).put("has_more", false));
         });
-        router.post("/api/v1/messages/send").handler(rc -> {
-            JsonObject body = rc.body().asJsonObject();
-            sends.add(body.copy().put("connection", rc.request().getHeader("X-Connection-Id"))
-                    .put("authorization", rc.request().getHeader("Authorization")));
-            long receiver = body.getLong("receiver_id", body.getLong("toUserId", 0L));
-            if (receiver == 408L) {
-                return; // never answers
-            }
-            if (receiver == 404L) {
-                rc.response().setStatusCode(404).putHeader("Content-Type", "application/json")
-                        .end(new JsonObject().put("code", 404).put("message", "user not found").put("error", "NOT_FOUND").encode());
+        // The gateway's batched frames: each item answered like the REST route would answer it.
+        router.post("/internal/v1/messages/batch").handler(rc -> {
+            if (!"test-internal-secret".equals(rc.request().getHeader("X-Internal-Token"))) {
+                rc.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("code", 403).put("message", "internal credential required").put("error", "FORBIDDEN").encode());
                 return;
             }
-            long id = ids.incrementAndGet();
-            ok(rc, new JsonObject().put("id", id).put("seq", 7).put("sender_id", userOf(rc))
-                    .put("receiver_id", body.getValue("receiver_id")).put("content", body.getString("content"))
-                    .put("client_msg_id", body.getString("client_msg_id")).put("created_at", "2026-11-24T21:58:59Z"));
-        });
-        router.post("/api/v1/messages/delivered").handler(rc -> {
-            delivered.add(rc.body().asJsonObject());
-            ok(rc, new JsonObject().put("marked", 1));
+            JsonArray results = new JsonArray();
+            for (Object o : rc.body().asJsonObject().getJsonArray("items")) {
+                JsonObject item = (JsonObject) o;
+                if ("delivered".equals(item.getString("op"))) {
+                    delivered.add(new JsonObject().put("msg_ids", item.getJsonArray("msg_ids")).put("user", item.getLong("user_id")));
+                    results.add(new JsonObject().put("status", 200).put("data", new JsonObject().put("marked", 1)));
+                    continue;
+                }
+                JsonObject body = item.getJsonObject("chat");
+                sends.add(body.copy().put("connection", item.getString("conn")).put("user", item.getLong("user_id")));
+                long receiver = body.getLong("receiver_id", body.getLong("toUserId", 0L));
+                if (receiver == 408L) {
+                    return; // never answers
+                }
+                if (receiver == 404L) {
+                    results.add(new JsonObject().put("status", 404).put("error", "NOT_FOUND").put("message", "user not found"));
+                    continue;
+                }
+                results.add(new JsonObject().put("status", 200).put("data", new JsonObject().put("id", ids.incrementAndGet()).put("seq", 7)
+                        .put("sender_id", item.getLong("user_id")).put("receiver_id", body.getValue("receiver_id"))
+                        .put("content", body.getString("content")).put("client_msg_id", body.getString("client_msg_id"))
+                        .put("created_at", "2026-11-24T21:58:59Z")));
+            }
+            ok(rc, new JsonObject().put("results", results));
         });
         router.get("/api/v1/messages/echo").handler(rc -> rc.response().setStatusCode(418)
                 .putHeader("X-Backend", "message").putHeader("Content-Type", "application/json")

@@ -47,21 +47,22 @@ public class FakeAuthResource {
 
     @GET
     public ApiResponse<List<UserSummary>> users(@QueryParam("ids") String ids, @HeaderParam("X-Service") String service,
-            @HeaderParam("Authorization") String authorization) {
+            @HeaderParam("X-Internal-Token") String internalToken) {
         CALLS.incrementAndGet();
-        requireHeaders(service, authorization);
+        requireHeaders(service, internalToken);
         return ApiResponse.ok(Arrays.stream(ids.split(",")).map(String::trim).map(Long::parseLong)
                 .filter(id -> id > 0 && id < TestUsers.MISSING)
                 .map(id -> new UserSummary(id, "user" + id, "Nick " + id, null))
                 .toList());
     }
 
-    static void requireHeaders(String service, String authorization) {
+    /** message-service calls with its name and the internal credential (%test.im.internal.secret), never a user's token. */
+    static void requireHeaders(String service, String internalToken) {
         if (!"message-service".equals(service)) {
             throw ApiException.forbidden("X-Service required");
         }
-        if (authorization == null || !authorization.startsWith("Bearer ey")) {
-            throw ApiException.unauthorized(ErrorCodes.UNAUTHORIZED, "token required");
+        if (!"test-internal-secret".equals(internalToken)) {
+            throw ApiException.forbidden("internal credential required");
         }
     }
 
@@ -72,9 +73,9 @@ public class FakeAuthResource {
 
         @GET
         public ApiResponse<Relation> relation(@QueryParam("from") long from, @QueryParam("to") long to,
-                @HeaderParam("X-Service") String service, @HeaderParam("Authorization") String authorization) {
+                @HeaderParam("X-Service") String service, @HeaderParam("X-Internal-Token") String internalToken) {
             RELATION_CALLS.incrementAndGet();
-            requireHeaders(service, authorization);
+            requireHeaders(service, internalToken);
             if (RELATIONS_DOWN.get()) {
                 throw ApiException.unavailable("auth-service is down");
             }

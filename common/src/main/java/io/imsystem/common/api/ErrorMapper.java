@@ -141,6 +141,26 @@ public class ErrorMapper {
         return envelope(500, ErrorCodes.INTERNAL, "internal error", null);
     }
 
+    /**
+     * The envelope a failure gets, for answers that carry many outcomes (a batch item fails alone):
+     * the same status and machine code as the REST answer of that failure would have.
+     */
+    public static ApiError describe(Throwable failure) {
+        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (t instanceof ApiException e) {
+            return new ApiError(e.status(), e.getMessage(), e.errorCode(), e.fields());
+        }
+        if (t instanceof FaultToleranceException) {
+            return new ApiError(503, "service busy, retry shortly", ErrorCodes.UNAVAILABLE);
+        }
+        if (unreachable(t) != null) {
+            return new ApiError(503, "a backing store is unavailable, retry shortly", ErrorCodes.UNAVAILABLE);
+        }
+        LOG.error("unexpected failure", t);
+        return new ApiError(500, "internal error", ErrorCodes.INTERNAL);
+    }
+
     /** The database or Redis cannot be reached: nothing was done, and a retry may succeed. */
     private static Response unavailable(Throwable cause) {
         LOG.warnf("a store is unreachable: %s", cause.getClass().getName());
@@ -199,7 +219,7 @@ public class ErrorMapper {
     }
 
     /** The JSON name of the innermost violated property (a whole missing body is {@code body}). */
-    static String field(Path path) {
+    public static String field(Path path) {
         String name = null;
         for (Path.Node node : path) {
             if (node.getKind() == ElementKind.PROPERTY) {

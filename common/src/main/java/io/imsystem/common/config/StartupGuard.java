@@ -11,8 +11,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Refuses unsafe settings at start: the original's shared JWT secret is gone (said clearly
- * instead of being ignored), and production never runs with the development key or an
- * empty database password.
+ * instead of being ignored), and production never runs with the development key, an empty
+ * database password or a weak internal secret.
  */
 @ApplicationScoped
 public class StartupGuard {
@@ -36,10 +36,37 @@ public class StartupGuard {
                         + key.get() + "). Set JWT_PUBLIC_KEY and JWT_PRIVATE_KEY to your own keys.");
             }
         }
+        // Services that take part in internal calls acting for users (gateway, message) name the setting.
+        boolean usesInternalSecret = false;
+        for (String name : config.getPropertyNames()) {
+            usesInternalSecret |= "im.internal.secret".equals(name);
+        }
+        if (usesInternalSecret) {
+            String problem = weakInternalSecret(config.getOptionalValue("im.internal.secret", String.class).orElse(""));
+            if (problem != null) {
+                throw new IllegalStateException("Refusing to start in prod: INTERNAL_SECRET " + problem
+                        + ". Set INTERNAL_SECRET (the same on gateway-service and message-service), e.g. openssl rand -hex 32.");
+            }
+        }
         boolean hasDatabase = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isPresent();
         if (hasDatabase && config.getOptionalValue("quarkus.datasource.password", String.class).filter(p -> !p.isBlank()).isEmpty()) {
             throw new IllegalStateException("Refusing to start in prod with an empty database password. Set DB_PASSWORD.");
         }
+    }
+
+    /** Why this internal secret is not fit for production, or null when it is. */
+    static String weakInternalSecret(String secret) {
+        if (secret.isBlank()) {
+            return "is empty";
+        }
+        if (secret.length() < 32) {
+            return "is shorter than 32 characters";
+        }
+        String lower = secret.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("change-me") || lower.contains("dev-internal-secret") || lower.contains("test-internal-secret")) {
+            return "is a placeholder";
+        }
+        return null;
     }
 
     static boolean isDevelopmentKey(String location) {

@@ -1,12 +1,9 @@
 package io.imsystem.gateway.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.imsystem.common.redis.StreamFields;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,21 +13,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** message-service's public routes that the gateway calls on behalf of a socket's user. */
+/**
+ * message-service's public routes that the gateway calls on behalf of a socket's user (chat frames and
+ * acks go by {@link FrameBatcher} instead).
+ */
 @RegisterRestClient(configKey = "message")
 @Path("/api/v1/messages")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public interface MessageClient {
-
-    @POST
-    @Path("/send")
-    Uni<Response> send(@HeaderParam("Authorization") String bearer,
-            @HeaderParam(StreamFields.CONNECTION_HEADER) String connectionId, JsonNode body);
-
-    @POST
-    @Path("/delivered")
-    Uni<Response> delivered(@HeaderParam("Authorization") String bearer, JsonNode body);
 
     @PUT
     @Path("/{id}/read")

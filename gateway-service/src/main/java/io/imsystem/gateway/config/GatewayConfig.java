@@ -2,6 +2,8 @@ package io.imsystem.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +19,31 @@ public interface GatewayConfig {
     Backends backends();
 
     Ws ws();
+
+    Batch batch();
+
+    /** How client frames travel to message-service: many sockets' frames per internal call. */
+    interface Batch {
+        /**
+         * Independent lanes to message-service, each with at most one call under way; a user's frames
+         * always take the same lane, so they arrive in the order sent.
+         */
+        @WithDefault("2")
+        @Min(1)
+        @Max(64)
+        int lanes();
+
+        /** The most frames in one call. */
+        @WithDefault("256")
+        @Min(1)
+        @Max(512)
+        int maxItems();
+
+        /** Frames that may wait in one lane; beyond, a frame is answered with a 503 error frame at once. */
+        @WithDefault("4096")
+        @Min(1)
+        int maxWaiting();
+    }
 
     interface Backends {
         @WithDefault("http://localhost:8081")

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imsystem.common.api.ErrorCodes;
+import io.imsystem.common.wire.FrameBatch;
+import io.imsystem.gateway.client.FrameBatcher;
 import io.imsystem.gateway.client.MessageClient;
 import io.imsystem.gateway.client.PresenceClient;
 import io.imsystem.gateway.config.GatewayConfig;
@@ -61,6 +63,7 @@ public class ChatSessions {
     private final String gatewayId;
     private final ObjectMapper mapper;
     private final MessageClient messages;
+    private final FrameBatcher batcher;
     private final PresenceClient presence;
     private final Relay relay;
     private final Counter framesOut;
@@ -70,13 +73,14 @@ public class ChatSessions {
     private volatile boolean stopping;
 
     public ChatSessions(GatewayConfig config, GatewayIdentity identity, ObjectMapper mapper,
-            @RestClient MessageClient messages, @RestClient PresenceClient presence, Relay relay,
+            @RestClient MessageClient messages, FrameBatcher batcher, @RestClient PresenceClient presence, Relay relay,
             MeterRegistry registry, Vertx vertx) {
         this.vertx = vertx;
         this.limits = config.ws();
         this.gatewayId = identity.id();
         this.mapper = mapper;
         this.messages = messages;
+        this.batcher = batcher;
         this.presence = presence;
         this.relay = relay;
         registry.gaugeMapSize("im.gateway.connections.open", List.of(), byId);
@@ -246,9 +250,10 @@ public class ChatSessions {
                     return;
                 }
                 c.goodFrame();
-                ObjectNode body = mapper.createObjectNode();
-                body.set("msg_ids", ids);
-                call(c, type, messages.delivered(c.bearer, body)).subscribe().with(r -> answerFailure(c, r, type), e -> failed(c, e, type));
+                List<Long> msgIds = new ArrayList<>(ids.size());
+                ids.forEach(id -> msgIds.add(id.asLong()));
+                call(c, type, batcher.send(FrameBatch.Item.delivered(c.userId, msgIds)))
+                        .subscribe().with(r -> answerFailure(c, r, type), e -> failed(c, e, type));
             }
             case "ack_read" -> {
                 long id = frame.path("msg_id").asLong(0);
@@ -290,25 +295,16 @@ public class ChatSessions {
                 : body.hasNonNull("clientMsgId") ? body.get("clientMsgId").asText() : null;
         String ref = clientMsgId != null ? clientMsgId : type;
         c.goodFrame();
-        // Counted at once (the in-flight limit covers queued sends), started when the earlier ones are answered.
-        if (c.inflightCalls.incrementAndGet() > limits.maxInflightCalls()) {
-            c.inflightCalls.decrementAndGet();
-            failed(c, new TooManyInFlight(), ref);
-            return;
-        }
-        c.inOrder(() -> messages.send(c.bearer, c.id, body)
-                .onTermination().invoke(() -> c.inflightCalls.decrementAndGet())
-                .invoke(r -> answerSend(c, r, ref))
-                .onFailure().invoke(e -> failed(c, e, ref))
-                .onFailure().recoverWithNull());
+        call(c, ref, batcher.send(FrameBatch.Item.chat(c.userId, c.id, body)))
+                .subscribe().with(r -> answerSend(c, r, ref), e -> failed(c, e, ref));
     }
 
-    private void answerSend(ClientConnection c, Response r, String ref) {
-        if (r.getStatus() != 200) {
+    private void answerSend(ClientConnection c, FrameBatch.Result r, String ref) {
+        if (r.status() != 200 || r.data() == null) {
             answerFailure(c, r, ref);
             return;
         }
-        JsonNode m = dataOf(r);
+        JsonNode m = r.data();
         long msgId = m.path("id").asLong();
         c.firstPush(msgId);
         ObjectNode ack = mapper.createObjectNode().put("type", "ack");
@@ -324,7 +320,7 @@ public class ChatSessions {
      * Bounds the calls one socket has under way: past the limit the frame is answered at once with a
      * 429 error frame (the client retries), so a flooding client cannot queue up work in the services.
      */
-    private Uni<Response> call(ClientConnection c, String ref, Uni<Response> request) {
+    private <T> Uni<T> call(ClientConnection c, String ref, Uni<T> request) {
         if (c.inflightCalls.incrementAndGet() > limits.maxInflightCalls()) {
             c.inflightCalls.decrementAndGet();
             return Uni.createFrom().failure(new TooManyInFlight());
@@ -344,6 +340,15 @@ public class ChatSessions {
         if (!c.toleratesBadFrame(limits.maxBadFrames())) {
             close(c, 1008, "too many bad frames");
         }
+    }
+
+    /** Turns a failed frame's result into an error frame; a success needs no frame. */
+    private void answerFailure(ClientConnection c, FrameBatch.Result r, String ref) {
+        if (r.status() == 200) {
+            return;
+        }
+        send(c, write(Frames.error(mapper, r.status(), r.error() == null ? ErrorCodes.forStatus(r.status()) : r.error(),
+                r.message() == null ? "request failed" : r.message(), ref)));
     }
 
     /** Turns a failed answer of a backend into an error frame; a success needs no frame. */

@@ -2,8 +2,6 @@ package io.imsystem.gateway.ws;
 
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.HttpConnection;
-import io.smallrye.mutiny.Uni;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -11,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * One open socket of one user, with what exactly-once delivery needs: the message ids already
@@ -47,10 +44,6 @@ final class ClientConnection {
             return size() > REMEMBERED_IDS;
         }
     };
-
-    /** Sends of this socket not yet started: one runs at a time, so they are stored in the order they came. */
-    private final ArrayDeque<Supplier<Uni<?>>> sends = new ArrayDeque<>();
-    private boolean sending;
 
     private long frameWindowStart;
     private int framesInWindow;
@@ -101,33 +94,6 @@ final class ClientConnection {
         }
         held = List.of();
         return out;
-    }
-
-    /**
-     * Runs {@code send} after every send this socket asked for earlier has been answered: the frames
-     * of one connection reach message-service, and so get their seqs, in the order they were sent.
-     */
-    void inOrder(Supplier<Uni<?>> send) {
-        synchronized (this) {
-            sends.add(send);
-            if (sending) {
-                return;
-            }
-            sending = true;
-        }
-        runNextSend();
-    }
-
-    private void runNextSend() {
-        Supplier<Uni<?>> next;
-        synchronized (this) {
-            next = sends.poll();
-            if (next == null) {
-                sending = false;
-                return;
-            }
-        }
-        next.get().subscribe().with(x -> runNextSend(), e -> runNextSend());
     }
 
     /** Counts an inbound frame; false when the client sends more than the limit per second. */

@@ -1,8 +1,9 @@
 package io.imsystem.message.client;
 
 import io.imsystem.common.api.ApiResponse;
+import io.imsystem.common.security.InternalCredential;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import java.time.temporal.ChronoUnit;
@@ -17,7 +18,13 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @RegisterRestClient(configKey = "auth")
 @Path("/internal/v1")
 @ClientHeaderParam(name = "X-Service", value = "message-service")
+@ClientHeaderParam(name = InternalCredential.HEADER, value = "{internalToken}")
 public interface AuthClient {
+
+    /** The shared internal credential (sends of a batch have no user token to forward). */
+    default String internalToken() {
+        return CDI.current().select(InternalCredential.class).get().value();
+    }
 
     /** Users that exist among {@code ids} (comma-separated, at most 200). A read: safe to retry. */
     @GET
@@ -25,7 +32,7 @@ public interface AuthClient {
     @Timeout(value = 3, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 1, delay = 100)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
-    ApiResponse<List<UserSummary>> users(@QueryParam("ids") String ids, @HeaderParam("Authorization") String authorization);
+    ApiResponse<List<UserSummary>> users(@QueryParam("ids") String ids);
 
     /** Whether {@code to} has blocked {@code from} and whether the two are friends. A read: safe to retry. */
     @GET
@@ -33,6 +40,5 @@ public interface AuthClient {
     @Timeout(value = 3, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 1, delay = 100)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
-    ApiResponse<Relation> relation(@QueryParam("from") long from, @QueryParam("to") long to,
-            @HeaderParam("Authorization") String authorization);
+    ApiResponse<Relation> relation(@QueryParam("from") long from, @QueryParam("to") long to);
 }

@@ -29,6 +29,22 @@ public interface MessageConfig {
 
     Cache cache();
 
+    Send send();
+
+    /** The send pipeline: sends wait in one queue and are stored many per transaction (group commit). */
+    interface Send {
+        /** The most sends stored in one transaction. */
+        @WithDefault("128")
+        @Min(1)
+        @Max(1024)
+        int batchSize();
+
+        /** The most sends waiting; beyond, a send is refused at once with 503 and Retry-After. */
+        @WithDefault("8192")
+        @Min(1)
+        int queueSize();
+    }
+
     /** The in-memory cache of user lookups from auth-service. */
     interface Users {
         @WithDefault("60s")

@@ -21,74 +21,94 @@ import org.hibernate.Session;
 @ApplicationScoped
 public class SeqRepository {
 
-    // One round trip: the new value travels back as the statement's insert id (LAST_INSERT_ID(expr)),
-    // the same on MySQL and MariaDB; the upsert locks the user's row until commit.
-    private static final String NEXT = "INSERT INTO user_seq (user_id, last_seq) VALUES (?, LAST_INSERT_ID(1)) "
-            + "ON DUPLICATE KEY UPDATE last_seq = LAST_INSERT_ID(last_seq + 1)";
+    // A batch's user without a row: k seqs at once in one round trip, the new last seq coming back as the
+    // statement's insert id (LAST_INSERT_ID(expr), the same on MySQL and MariaDB).
+    private static final String ADD = "INSERT INTO user_seq (user_id, last_seq) VALUES (?, LAST_INSERT_ID(?)) "
+            + "ON DUPLICATE KEY UPDATE last_seq = LAST_INSERT_ID(last_seq + ?)";
 
     @Inject
     EntityManager em;
 
-    /** The next seq of {@code userId}; gap-free because a rollback gives it back. Call inside a transaction. */
-    public long next(long userId) {
-        return em.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(NEXT, Statement.RETURN_GENERATED_KEYS)) {
-                ps.setLong(1, userId);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    if (!keys.next()) {
-                        throw new IllegalStateException("no seq returned for user " + userId);
-                    }
-                    return keys.getLong(1);
-                }
-            }
-        });
-    }
+    /** Users known to have a seq row (rows are never deleted): their sends skip the existence check. */
+    private final Set<Long> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * The next seq of every one of {@code userIds} (a group's members), in two statements whatever
-     * their number: the rows are locked in ascending user id by one SELECT ... FOR UPDATE (the order of
-     * private sends too, so the two never deadlock), raised by one multi-row upsert, and the new values computed
-     * here. Users without a row yet (see {@link #ensureRows}) fall back to {@link #next}. Call inside a
-     * transaction.
+     * Hands out {@code counts.get(u)} consecutive seqs to every user {@code u} of a batch of sends, and
+     * answers each user's last seq before them (the batch's first seq of {@code u} is that + 1). Three
+     * statements whatever the batch: the rows are locked in ascending user id by one SELECT ... FOR
+     * UPDATE (the order every send takes, so two batches or a batch and a group send never deadlock),
+     * raised by one multi-row upsert. Users without a row get one first, outside the transaction
+     * ({@link #ensureRows}), so that the locking read never takes a gap lock. Call inside a transaction.
      */
-    public Map<Long, Long> nextAll(Collection<Long> userIds) {
-        List<Long> ids = List.copyOf(new TreeSet<>(userIds));
-        Map<Long, Long> seqs = new TreeMap<>();
+    public Map<Long, Long> allocate(Map<Long, Integer> counts) {
+        List<Long> ids = List.copyOf(new TreeSet<>(counts.keySet()));
+        Map<Long, Long> before = new TreeMap<>();
         if (ids.isEmpty()) {
-            return seqs;
+            return before;
         }
         em.unwrap(Session.class).doWork(connection -> {
-            String in = Sql.placeholders(ids.size());
             try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT user_id, last_seq FROM user_seq WHERE user_id IN (" + in + ") ORDER BY user_id FOR UPDATE")) {
+                    "SELECT user_id, last_seq FROM user_seq WHERE user_id IN (" + Sql.placeholders(ids.size()) + ") ORDER BY user_id FOR UPDATE")) {
                 Sql.bind(ps, 1, ids);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        seqs.put(rs.getLong(1), rs.getLong(2) + 1);
+                        before.put(rs.getLong(1), rs.getLong(2));
                     }
                 }
             }
-            if (!seqs.isEmpty()) {
-                List<Long> found = List.copyOf(seqs.keySet());
-                // An upsert of rows we hold: each row is found by its key, where an UPDATE ... IN may scan (and lock) the table.
-                try (PreparedStatement ps = connection.prepareStatement("INSERT INTO user_seq (user_id, last_seq) VALUES "
-                        + String.join(", ", Collections.nCopies(found.size(), "(?, 1)")) + " ON DUPLICATE KEY UPDATE last_seq = last_seq + 1")) {
-                    Sql.bind(ps, 1, found);
-                    ps.executeUpdate();
+            Set<Long> fresh = new HashSet<>();
+            for (long id : ids) {
+                if (!before.containsKey(id)) {
+                    fresh.add(id);
                 }
             }
-        });
-        for (long id : ids) {
-            if (!seqs.containsKey(id)) {
-                seqs.put(id, next(id));
+            // A user without a row yet (ensureRows missed them): their row is created or raised on its own.
+            for (long id : ids) {
+                if (!before.containsKey(id)) {
+                    try (PreparedStatement ps = connection.prepareStatement(ADD, Statement.RETURN_GENERATED_KEYS)) {
+                        ps.setLong(1, id);
+                        ps.setLong(2, counts.get(id));
+                        ps.setLong(3, counts.get(id));
+                        ps.executeUpdate();
+                        try (ResultSet keys = ps.getGeneratedKeys()) {
+                            keys.next();
+                            before.put(id, keys.getLong(1) - counts.get(id));
+                        }
+                    }
+                }
             }
+            List<Long> found = ids.stream().filter(id -> !fresh.contains(id)).toList();
+            if (found.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO user_seq (user_id, last_seq) VALUES "
+                    + String.join(", ", Collections.nCopies(found.size(), "(?, ?)")) + " ON DUPLICATE KEY UPDATE last_seq = VALUES(last_seq)")) {
+                int i = 1;
+                for (long id : found) {
+                    ps.setLong(i++, id);
+                    ps.setLong(i++, before.get(id) + counts.get(id));
+                }
+                ps.executeUpdate();
+            }
+        });
+        return before;
+    }
+
+    /** {@link #ensureRows} for the users not yet known here to have a row. */
+    public void ensureRowsOnce(Collection<Long> userIds) {
+        List<Long> unknown = userIds.stream().filter(id -> !known.contains(id)).toList();
+        if (unknown.isEmpty()) {
+            return;
         }
-        return seqs;
+        ensureRows(unknown);
+        if (known.size() > 1_000_000) {
+            known.clear();
+        }
+        known.addAll(unknown);
     }
 
     /**
-     * Creates the seq rows that are missing among {@code userIds} (last seq 0), so that {@link #nextAll}
+     * Creates the seq rows that are missing among {@code userIds} (last seq 0), so that {@link #allocate}
      * finds every member's row: inserting rows there would take gap locks that concurrent group sends
      * deadlock on. Only the missing rows are written, so no lock is taken on existing ones.
      */

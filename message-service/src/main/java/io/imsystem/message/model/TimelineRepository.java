@@ -129,6 +129,66 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
         return lockIncoming(userId, "is_read = 0", null, groupId, null);
     }
 
+    /** An incoming message of some user's timeline: who received it, and who sent it or the group. */
+    public record Received(long userId, Incoming incoming) {
+    }
+
+    /**
+     * Undelivered incoming messages of many users at once ({@code byUser}: user → message ids), locked
+     * until commit in ascending user id: one statement for a gateway's acks of many sockets.
+     */
+    public List<Received> lockUndeliveredOfUsers(Map<Long, ? extends Collection<Long>> byUser) {
+        List<Map.Entry<Long, ? extends Collection<Long>>> users = byUser.entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty()).sorted(Map.Entry.comparingByKey()).collect(java.util.stream.Collectors.toList());
+        if (users.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT user_id, message_id, peer_id, group_id FROM timeline WHERE outgoing = 0 AND hidden = 0 AND delivered = 0 AND (");
+        for (int i = 0; i < users.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(user_id = ? AND message_id IN (")
+                    .append(Sql.placeholders(users.get(i).getValue().size())).append("))");
+        }
+        sql.append(") ORDER BY user_id, seq FOR UPDATE");
+        List<Received> out = new ArrayList<>();
+        getEntityManager().unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+                int i = 1;
+                for (var e : users) {
+                    ps.setLong(i++, e.getKey());
+                    i = Sql.bind(ps, i, List.copyOf(e.getValue()));
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Received(rs.getLong(1), new Incoming(rs.getLong(2), (Long) rs.getObject(3, Long.class),
+                                (Long) rs.getObject(4, Long.class))));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Marks the given rows of many users delivered (rows found by {@link #lockUndeliveredOfUsers}), in one statement. */
+    public void markDeliveredOfUsers(List<Received> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder("UPDATE timeline SET delivered = 1 WHERE ");
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(user_id = ? AND message_id = ?)");
+        }
+        getEntityManager().unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+                int i = 1;
+                for (Received r : rows) {
+                    ps.setLong(i++, r.userId());
+                    ps.setLong(i++, r.incoming().messageId());
+                }
+                ps.executeUpdate();
+            }
+        });
+    }
+
     public int markDelivered(long userId, Collection<Long> messageIds) {
         return update("delivered = true where userId = ?1 and messageId in ?2", userId, messageIds);
     }
@@ -174,31 +234,28 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
     }
 
     /**
-     * Writes one timeline row per member of a group message, each with that member's seq
-     * ({@code seqs}, user → seq): the sender's outgoing and already delivered and read, the others
-     * pending. Multi-row INSERTs of {@value #ROWS_PER_INSERT} rows, not one round trip per member.
+     * Writes new timeline rows (of a batch of sends: every participant's row of every message) in
+     * multi-row INSERTs of {@value #ROWS_PER_INSERT} rows, not one round trip per row. Plain JDBC: the
+     * entities stay detached.
      */
-    public void insertGroupRows(Message m, Map<Long, Long> seqs) {
-        List<Map.Entry<Long, Long>> rows = List.copyOf(seqs.entrySet());
-        LocalDateTime created = LocalDateTime.ofInstant(m.createdAt, ZoneOffset.UTC);
+    public void insertRows(List<TimelineEntry> rows) {
         getEntityManager().unwrap(Session.class).doWork(connection -> {
             for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-                List<Map.Entry<Long, Long>> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+                List<TimelineEntry> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
                 String sql = "INSERT INTO timeline (user_id, seq, message_id, peer_id, group_id, outgoing, delivered, is_read, hidden, created_at) VALUES "
-                        + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, NULL, ?, ?, ?, ?, 0, ?)"));
+                        + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"));
                 try (PreparedStatement ps = connection.prepareStatement(sql)) {
                     int i = 1;
-                    for (Map.Entry<Long, Long> row : chunk) {
-                        boolean own = row.getKey() == m.senderId;
-                        ps.setLong(i++, row.getKey());
-                        ps.setLong(i++, row.getValue());
-                        ps.setLong(i++, m.id);
-                        ps.setLong(i++, m.groupId);
-                        // One's own messages are neither pending delivery nor unread.
-                        ps.setBoolean(i++, own);
-                        ps.setBoolean(i++, own);
-                        ps.setBoolean(i++, own);
-                        ps.setObject(i++, created);
+                    for (TimelineEntry e : chunk) {
+                        ps.setLong(i++, e.userId);
+                        ps.setLong(i++, e.seq);
+                        ps.setLong(i++, e.messageId);
+                        ps.setObject(i++, e.peerId);
+                        ps.setObject(i++, e.groupId);
+                        ps.setBoolean(i++, e.outgoing);
+                        ps.setBoolean(i++, e.delivered);
+                        ps.setBoolean(i++, e.read);
+                        ps.setObject(i++, LocalDateTime.ofInstant(e.createdAt, ZoneOffset.UTC));
                     }
                     ps.executeUpdate();
                 }

@@ -294,7 +294,7 @@ public class GroupService {
 
     private void tell(String event, Change c, Collection<Long> recipients, long by) {
         ChatGroup g = c.group();
-        delivery.deliverToEach(Frames.group(event, g, c.memberCount(), c.affected(), by), new TreeSet<>(recipients), null, null);
+        delivery.deliver(Frames.group(event, g, c.memberCount(), c.affected(), by), new TreeSet<>(recipients), null, null);
     }
 
     private ApiException full() {

@@ -3,6 +3,8 @@ package io.imsystem.message.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imsystem.common.redis.Keys;
+import io.imsystem.common.redis.LuaScript;
+import io.vertx.mutiny.redis.client.Request;
 import io.imsystem.message.config.MessageConfig;
 import io.imsystem.message.rest.dto.ConversationList;
 import io.imsystem.message.rest.dto.UnreadCount;
@@ -31,20 +33,20 @@ public class MessageCache {
     static final String COMPLETE = "complete";
 
     // KEYS: version, target; ARGV: expected version ('' = none), ttl seconds, then score/member pairs.
-    private static final String FILL_ZSET = """
+    private static final LuaScript FILL_ZSET = new LuaScript("""
             if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
             redis.call('DEL', KEYS[2])
             for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i + 1]) end
             redis.call('EXPIRE', KEYS[2], ARGV[2])
-            return 1""";
+            return 1""");
     // KEYS: version, target; ARGV: expected version, ttl seconds, value.
-    private static final String FILL_VALUE = """
+    private static final LuaScript FILL_VALUE = new LuaScript("""
             if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
             redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
-            return 1""";
+            return 1""");
     // KEYS: conversation version, zset, then per participant: user version, conversation list, unread counts.
     // ARGV: max messages, ttl seconds, version ttl, score, member.
-    private static final String ADD_MESSAGE = """
+    private static final LuaScript ADD_MESSAGE = new LuaScript("""
             for _, v in ipairs({KEYS[1], KEYS[3], KEYS[6]}) do
               redis.call('INCR', v)
               redis.call('EXPIRE', v, ARGV[3])
@@ -60,22 +62,22 @@ public class MessageCache {
               end
               redis.call('EXPIRE', KEYS[2], ARGV[2])
             end
-            return 1""";
+            return 1""");
     // KEYS: version, then keys to drop; ARGV: version ttl.
-    private static final String INVALIDATE = """
+    private static final LuaScript INVALIDATE = new LuaScript("""
             redis.call('INCR', KEYS[1])
             redis.call('EXPIRE', KEYS[1], ARGV[1])
             for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
-            return 1""";
+            return 1""");
 
     // KEYS: per user: version, conversation list, unread counts; ARGV: version ttl.
-    private static final String INVALIDATE_USERS = """
+    private static final LuaScript INVALIDATE_USERS = new LuaScript("""
             for i = 1, #KEYS, 3 do
               redis.call('INCR', KEYS[i])
               redis.call('EXPIRE', KEYS[i], ARGV[1])
               redis.call('DEL', KEYS[i + 1], KEYS[i + 2])
             end
-            return 1""";
+            return 1""");
 
     private final RedisDataSource redis;
     private final Keys keys;
@@ -139,8 +141,7 @@ public class MessageCache {
             return;
         }
         try {
-            List<String> args = new ArrayList<>(List.of(FILL_ZSET, "2", conversationVersionKey(a, b), conversationKey(a, b),
-                    version, ttlSeconds()));
+            List<String> args = new ArrayList<>(List.of(version, ttlSeconds()));
             for (CachedMessage m : newestFirst) {
                 args.add(String.valueOf(m.id()));
                 args.add(json.writeValueAsString(m));
@@ -149,37 +150,87 @@ public class MessageCache {
                 args.add("-1");
                 args.add(COMPLETE);
             }
-            redis.execute("EVAL", args.toArray(String[]::new));
+            FILL_ZSET.run(redis, List.of(conversationVersionKey(a, b), conversationKey(a, b)), args);
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.warnf("conversation cache not filled: %s", e.toString());
         }
     }
 
-    /** A new message: extends the conversation's cache where it exists; drops both users' lists and counts (one round trip). */
-    public void messageAdded(CachedMessage m) {
-        if (!config.enabled()) {
+    /**
+     * Messages were stored (a batch of sends): each private one extends its conversation's cache where
+     * it exists, and every participant's lists and counts are dropped; one pipelined round trip for all.
+     *
+     * @param groupMembers the members of each group message stored
+     */
+    public void sendsStored(List<CachedMessage> privateMessages, List<Collection<Long>> groupMembers) {
+        if (!config.enabled() || (privateMessages.isEmpty() && groupMembers.isEmpty())) {
             return;
         }
+        try {
+            List<Request> calls = new ArrayList<>();
+            for (CachedMessage m : privateMessages) {
+                calls.add(ADD_MESSAGE.call(addMessageKeys(m), addMessageArgs(m)));
+            }
+            for (Collection<Long> members : groupMembers) {
+                calls.add(INVALIDATE_USERS.call(userKeys(members), List.of(versionTtlSeconds())));
+            }
+            LuaScript.pipeline(redis.getReactive().getRedis(), calls, ADD_MESSAGE, INVALIDATE_USERS);
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.warnf("caches not extended after %d sends, dropping them: %s", privateMessages.size() + groupMembers.size(), e.toString());
+            for (CachedMessage m : privateMessages) {
+                invalidate(conversationVersionKey(m.senderId(), m.receiverId()), conversationKey(m.senderId(), m.receiverId()));
+                userChanged(m.senderId());
+                userChanged(m.receiverId());
+            }
+            groupMembers.forEach(this::usersChanged);
+        }
+    }
+
+    private List<String> addMessageKeys(CachedMessage m) {
         long a = m.senderId();
         long b = m.receiverId();
-        try {
-            redis.execute("EVAL", ADD_MESSAGE, "8", conversationVersionKey(a, b), conversationKey(a, b),
-                    userVersionKey(a), conversationListKey(a), unreadKey(a),
-                    userVersionKey(b), conversationListKey(b), unreadKey(b),
-                    String.valueOf(config.maxCachedMessages()), ttlSeconds(), versionTtlSeconds(),
-                    String.valueOf(m.id()), json.writeValueAsString(m));
-        } catch (JsonProcessingException | RuntimeException e) {
-            LOG.warnf("conversation cache not extended, dropping it: %s", e.toString());
-            invalidate(conversationVersionKey(a, b), conversationKey(a, b));
-            userChanged(a);
-            userChanged(b);
+        return List.of(conversationVersionKey(a, b), conversationKey(a, b),
+                userVersionKey(a), conversationListKey(a), unreadKey(a),
+                userVersionKey(b), conversationListKey(b), unreadKey(b));
+    }
+
+    private List<String> addMessageArgs(CachedMessage m) throws JsonProcessingException {
+        return List.of(String.valueOf(config.maxCachedMessages()), ttlSeconds(), versionTtlSeconds(),
+                String.valueOf(m.id()), json.writeValueAsString(m));
+    }
+
+    private List<String> userKeys(Collection<Long> userIds) {
+        List<String> out = new ArrayList<>(userIds.size() * 3);
+        for (long user : userIds) {
+            out.add(userVersionKey(user));
+            out.add(conversationListKey(user));
+            out.add(unreadKey(user));
         }
+        return out;
     }
 
     /** Messages of the conversation changed (read, delivered, deleted): drop its cache. */
     public void conversationChanged(long a, long b) {
         if (config.enabled()) {
             invalidate(conversationVersionKey(a, b), conversationKey(a, b));
+        }
+    }
+
+    /** Messages of many conversations changed (a gateway's batch of acks): drops their caches in one round trip. */
+    public void conversationsChanged(Collection<List<Long>> pairs) {
+        if (!config.enabled() || pairs.isEmpty()) {
+            return;
+        }
+        List<Request> calls = new ArrayList<>(pairs.size());
+        for (List<Long> pair : pairs) {
+            long a = pair.get(0);
+            long b = pair.get(1);
+            calls.add(INVALIDATE.call(List.of(conversationVersionKey(a, b), conversationKey(a, b)), List.of(versionTtlSeconds())));
+        }
+        try {
+            LuaScript.pipeline(redis.getReactive().getRedis(), calls, INVALIDATE);
+        } catch (RuntimeException e) {
+            LOG.errorf("cache invalidation failed for %d conversations: %s", pairs.size(), e.toString());
         }
     }
 
@@ -204,17 +255,8 @@ public class MessageCache {
         if (!config.enabled() || userIds.isEmpty()) {
             return;
         }
-        List<String> args = new ArrayList<>(3 + userIds.size() * 3);
-        args.add(INVALIDATE_USERS);
-        args.add(String.valueOf(userIds.size() * 3));
-        for (long user : userIds) {
-            args.add(userVersionKey(user));
-            args.add(conversationListKey(user));
-            args.add(unreadKey(user));
-        }
-        args.add(versionTtlSeconds());
         try {
-            redis.execute("EVAL", args.toArray(String[]::new));
+            INVALIDATE_USERS.run(redis, userKeys(userIds), List.of(versionTtlSeconds()));
         } catch (RuntimeException e) {
             LOG.errorf("cache invalidation failed for %d users: %s", userIds.size(), e.toString());
         }
@@ -256,7 +298,7 @@ public class MessageCache {
             return;
         }
         try {
-            redis.execute("EVAL", FILL_VALUE, "2", versionKey, key, version, ttlSeconds(), json.writeValueAsString(value));
+            FILL_VALUE.run(redis, List.of(versionKey, key), List.of(version, ttlSeconds(), json.writeValueAsString(value)));
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.warnf("cache %s not filled: %s", key, e.toString());
         }
@@ -277,11 +319,11 @@ public class MessageCache {
     }
 
     private void invalidate(String versionKey, String... dropped) {
-        List<String> args = new ArrayList<>(List.of(INVALIDATE, String.valueOf(1 + dropped.length), versionKey));
-        args.addAll(List.of(dropped));
-        args.add(versionTtlSeconds());
+        List<String> keysOf = new ArrayList<>(1 + dropped.length);
+        keysOf.add(versionKey);
+        keysOf.addAll(List.of(dropped));
         try {
-            redis.execute("EVAL", args.toArray(String[]::new));
+            INVALIDATE.run(redis, keysOf, List.of(versionTtlSeconds()));
         } catch (RuntimeException e) {
             // A stale cache would outlive this write: say so loudly; the TTL bounds it.
             LOG.errorf("cache invalidation failed for %s: %s", versionKey, e.toString());

@@ -1,6 +1,7 @@
 package io.imsystem.message.service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -17,6 +18,7 @@ public class MessageMetrics {
 
     private final Counter sent;
     private final Counter delivered;
+    private final DistributionSummary batchSize;
     private final AtomicLong offlineDepth = new AtomicLong();
     private final EntityManager em;
 
@@ -25,10 +27,16 @@ public class MessageMetrics {
         this.sent = Counter.builder("im.messages.sent").description("Messages stored (retries of one client_msg_id count once)").register(registry);
         this.delivered = Counter.builder("im.messages.delivered").description("Messages acknowledged by a device of their receiver").register(registry);
         registry.gauge("im.offline.queue.depth", offlineDepth);
+        this.batchSize = DistributionSummary.builder("im.messages.send.batch").description("Sends stored per transaction").register(registry);
     }
 
-    void sent() {
-        sent.increment();
+    void sent(int count) {
+        sent.increment(count);
+    }
+
+    /** The size of one stored batch of sends (how much the group commit gathers under this load). */
+    void batch(int size) {
+        batchSize.record(size);
     }
 
     void delivered(int count) {

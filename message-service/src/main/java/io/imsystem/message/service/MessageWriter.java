@@ -12,21 +12,37 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The write transactions of a message: of a private message, both users' next seq (rows locked in
- * ascending user id, so that two opposite sends cannot deadlock), the message, and one timeline row per
- * participant; of a group message the same for every member. A duplicate {@code client_msg_id} fails
- * the insert and rolls everything back.
+ * The write transaction of a batch of sends (group commit): every participant's next seqs, the
+ * messages and one timeline row per participant of each, in a handful of multi-row statements. Locks
+ * are taken in one fixed order (the batch's groups shared, in ascending id, then every seq row of the
+ * batch in ascending user id), the order of every other writer, so batches never deadlock with each
+ * other or with membership changes. Seqs follow the batch order, so a connection's sends keep theirs.
  */
 @ApplicationScoped
 public class MessageWriter {
 
-    /** What one send stored. */
-    public record Stored(Message message, long senderSeq, long receiverSeq) {
+    /** One send to store: to a receiver or to a group (the other one null); content already checked. */
+    public record Outgoing(long senderId, Long receiverId, Long groupId, String content, String msgType, String clientMsgId,
+            String connectionId) {
+    }
+
+    /**
+     * What one send of a batch stored: the message and every participant's seq (user → seq), or the
+     * failure of that send alone (a group that is gone or of which the sender is no member).
+     */
+    public record Stored(Outgoing send, Message message, Map<Long, Long> seqs, ApiException failure) {
+
+        public long seqOf(long userId) {
+            return seqs.get(userId);
+        }
     }
 
     @Inject
@@ -41,79 +57,94 @@ public class MessageWriter {
     @Inject
     GroupRepository groups;
 
+    /** Stores {@code sends} in one transaction; answers one {@link Stored} per send, in order. */
     @Transactional
-    public Stored insertPrivate(long senderId, long receiverId, String content, String msgType, String clientMsgId) {
-        long low = Math.min(senderId, receiverId);
-        long high = Math.max(senderId, receiverId);
-        long lowSeq = seqs.next(low);
-        long highSeq = seqs.next(high);
-        long senderSeq = senderId == low ? lowSeq : highSeq;
-        long receiverSeq = senderId == low ? highSeq : lowSeq;
-
-        Message m = persistMessage(senderId, receiverId, null, content, msgType, clientMsgId);
-        timeline.persist(entry(senderId, senderSeq, m, receiverId, true, m.createdAt));
-        timeline.persist(entry(receiverId, receiverSeq, m, senderId, false, m.createdAt));
-        return new Stored(m, senderSeq, receiverSeq);
-    }
-
-    /** What one group send stored: the message and every member's seq (user → seq, ascending user id). */
-    public record StoredInGroup(Message message, Map<Long, Long> seqs) {
-
-        public long seqOf(long userId) {
-            return seqs.get(userId);
+    public List<Stored> insertBatch(List<Outgoing> sends) {
+        // The groups first, shared and in ascending id: membership changes wait, and this batch sees the members as committed.
+        Map<Long, List<Long>> members = new TreeMap<>();
+        for (Outgoing o : sends) {
+            if (o.groupId() != null) {
+                members.put(o.groupId(), null);
+            }
         }
-    }
-
-    /**
-     * The write transaction of a group message: holds the group row shared (membership changes wait),
-     * reads the members as committed, then allocates each member's next seq in ascending user id (the
-     * order of private sends, so the two never deadlock) and writes one timeline row per member in
-     * multi-row statements. 404 unless the sender is a member.
-     */
-    @Transactional
-    public StoredInGroup insertGroup(long senderId, long groupId, String content, String msgType, String clientMsgId) {
-        if (!groups.lockShared(groupId)) {
-            throw ApiException.notFound("group");
+        for (Long groupId : List.copyOf(members.keySet())) {
+            members.put(groupId, groups.lockShared(groupId) ? groups.lockMemberIds(groupId) : List.of());
         }
-        List<Long> members = groups.lockMemberIds(groupId);
-        if (!members.contains(senderId)) {
-            throw ApiException.notFound("group");
+        Map<Long, Integer> counts = new TreeMap<>();
+        List<List<Long>> participants = new ArrayList<>(sends.size());
+        for (Outgoing o : sends) {
+            List<Long> users = o.groupId() == null ? List.of(o.senderId(), o.receiverId()) : members.get(o.groupId());
+            if (o.groupId() != null && !users.contains(o.senderId())) {
+                participants.add(null);
+                continue;
+            }
+            participants.add(users);
+            for (long u : users) {
+                counts.merge(u, 1, Integer::sum);
+            }
         }
-        Map<Long, Long> memberSeqs = seqs.nextAll(members);
+        Map<Long, Long> last = seqs.allocate(counts);
 
-        Message m = persistMessage(senderId, null, groupId, content, msgType, clientMsgId);
-        timeline.insertGroupRows(m, memberSeqs);
-        return new StoredInGroup(m, memberSeqs);
-    }
-
-    /** The message row of a send: to a receiver or to a group (the other one null). */
-    private Message persistMessage(long senderId, Long receiverId, Long groupId, String content, String msgType, String clientMsgId) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<Stored> out = new ArrayList<>(sends.size());
+        List<Message> rows = new ArrayList<>(sends.size());
+        for (int i = 0; i < sends.size(); i++) {
+            Outgoing o = sends.get(i);
+            List<Long> users = participants.get(i);
+            if (users == null) {
+                out.add(new Stored(o, null, null, ApiException.notFound("group")));
+                continue;
+            }
+            Map<Long, Long> seqOf = new LinkedHashMap<>();
+            for (long u : users) {
+                long next = last.merge(u, 1L, Long::sum);
+                seqOf.put(u, next);
+            }
+            Message m = newMessage(o, now);
+            rows.add(m);
+            out.add(new Stored(o, m, seqOf, null));
+        }
+        messages.insertAll(rows);
+
+        List<TimelineEntry> entries = new ArrayList<>();
+        for (Stored s : out) {
+            if (s.failure() != null) {
+                continue;
+            }
+            Message m = s.message();
+            s.seqs().forEach((user, seq) -> entries.add(entry(user, seq, m)));
+        }
+        timeline.insertRows(entries);
+        return out;
+    }
+
+    private static Message newMessage(Outgoing o, Instant now) {
         Message m = new Message();
-        m.senderId = senderId;
-        m.receiverId = receiverId;
-        m.groupId = groupId;
-        m.content = content;
-        m.msgType = msgType;
+        m.senderId = o.senderId();
+        m.receiverId = o.receiverId();
+        m.groupId = o.groupId();
+        m.content = o.content();
+        m.msgType = o.msgType();
         m.status = Message.SENT;
-        m.clientMsgId = clientMsgId;
+        m.clientMsgId = o.clientMsgId();
         m.createdAt = now;
         m.updatedAt = now;
-        messages.persist(m);
         return m;
     }
 
-    private static TimelineEntry entry(long user, long seq, Message m, long peer, boolean outgoing, Instant now) {
+    /** One participant's row: the sender's is outgoing, and one's own messages are neither pending delivery nor unread. */
+    private static TimelineEntry entry(long user, long seq, Message m) {
+        boolean own = user == m.senderId;
         TimelineEntry e = new TimelineEntry();
         e.userId = user;
         e.seq = seq;
         e.messageId = m.id;
-        e.peerId = peer;
-        e.outgoing = outgoing;
-        // One's own messages are neither pending delivery nor unread.
-        e.delivered = outgoing;
-        e.read = outgoing;
-        e.createdAt = now;
+        e.peerId = m.groupId != null ? null : own ? m.receiverId : Long.valueOf(m.senderId);
+        e.groupId = m.groupId;
+        e.outgoing = own;
+        e.delivered = own;
+        e.read = own;
+        e.createdAt = m.createdAt;
         return e;
     }
 

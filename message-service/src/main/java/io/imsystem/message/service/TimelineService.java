@@ -69,6 +69,42 @@ public class TimelineService {
         return marked.size();
     }
 
+    /**
+     * Marks the acks of many users at once (a gateway's batch: user → message ids) in one transaction,
+     * then tells the senders of private messages in one pipelined round trip. Answers how many were
+     * marked per user; ids that are not that user's undelivered incoming messages are ignored.
+     */
+    public Map<Long, Integer> markDeliveredOfUsers(Map<Long, List<Long>> byUser) {
+        List<TimelineRepository.Received> marked = Deadlocks.retry(() -> markDeliveredOfUsersInTx(byUser));
+        Map<Long, Integer> counts = new java.util.HashMap<>();
+        Map<List<Long>, List<Long>> bySenderAndReceiver = new java.util.LinkedHashMap<>();
+        for (TimelineRepository.Received r : marked) {
+            counts.merge(r.userId(), 1, Integer::sum);
+            if (r.incoming().senderId() != null) {
+                bySenderAndReceiver.computeIfAbsent(List.of(r.incoming().senderId(), r.userId()), k -> new java.util.ArrayList<>())
+                        .add(r.incoming().messageId());
+            }
+        }
+        cache.conversationsChanged(bySenderAndReceiver.keySet());
+        delivery.deliverAll(bySenderAndReceiver.entrySet().stream()
+                .map(e -> new DeliveryPublisher.Delivery(Frames.delivered(e.getValue(), e.getKey().get(1)), List.of(e.getKey().get(0)), null, null))
+                .toList());
+        metrics.delivered(marked.size());
+        return counts;
+    }
+
+    @Transactional
+    List<TimelineRepository.Received> markDeliveredOfUsersInTx(Map<Long, List<Long>> byUser) {
+        List<TimelineRepository.Received> rows = timeline.lockUndeliveredOfUsers(byUser);
+        timeline.markDeliveredOfUsers(rows);
+        List<Long> privateIds = rows.stream().filter(r -> r.incoming().senderId() != null).map(r -> r.incoming().messageId()).toList();
+        if (!privateIds.isEmpty()) {
+            messages.update("status = ?1, updatedAt = ?2 where id in ?3 and status = ?4",
+                    Message.DELIVERED, Instant.now(), privateIds, Message.SENT);
+        }
+        return rows;
+    }
+
     /** Empties the offline queue: every incoming message counts as delivered. */
     public int clearOffline(long userId) {
         return markDelivered(userId, null);

@@ -2,7 +2,6 @@ package io.imsystem.message.service;
 
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
-import io.imsystem.common.security.CurrentUser;
 import io.imsystem.message.client.AuthClient;
 import io.imsystem.message.client.UserSummary;
 import io.imsystem.message.config.MessageConfig;
@@ -21,8 +20,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 /**
- * Who exists and what they are called, asked of auth-service in batches with the caller's token and
- * kept briefly in memory. Only users that exist are cached: a user who registers a moment later is
+ * Who exists and what they are called, asked of auth-service in batches (with the internal credential)
+ * and kept briefly in memory. Only users that exist are cached: a user who registers a moment later is
  * found at once.
  */
 @ApplicationScoped
@@ -39,9 +38,6 @@ public class UserDirectory {
     @Inject
     @RestClient
     AuthClient auth;
-
-    @Inject
-    CurrentUser currentUser;
 
     @Inject
     MessageConfig config;
@@ -81,7 +77,7 @@ public class UserDirectory {
     private List<UserSummary> fetch(List<Long> ids) {
         String joined = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
         try {
-            ApiResponse<List<UserSummary>> answer = auth.users(joined, "Bearer " + currentUser.token().getRawToken());
+            ApiResponse<List<UserSummary>> answer = auth.users(joined);
             return answer == null || answer.data() == null ? List.of() : answer.data();
         } catch (WebApplicationException e) {
             LOG.warnf("user lookup at auth-service answered %d", e.getResponse().getStatus());

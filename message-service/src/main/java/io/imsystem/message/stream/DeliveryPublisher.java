@@ -6,8 +6,6 @@ import io.imsystem.common.redis.Keys;
 import io.imsystem.common.redis.StreamFields;
 import io.imsystem.message.config.MessageConfig;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamCommands;
-import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -27,130 +25,122 @@ import org.jboss.logging.Logger;
 /**
  * Hands server frames to the gateways that hold a connection of the target users: reads each user's
  * route table ({@code im:route:{uid}}, owned by presence) and adds one {@code deliver} entry per
- * gateway (docs/ARCHITECTURE.md, "Streams"). A user without a route gets nothing: MySQL keeps the
- * message in their offline queue.
+ * gateway and frame, naming only that gateway's users (docs/ARCHITECTURE.md, "Streams"). However many
+ * frames and users, that is two pipelined round trips: every route table, then every entry. A user
+ * without a route gets nothing: MySQL keeps the message in their offline queue.
  */
 @ApplicationScoped
 public class DeliveryPublisher {
 
     private static final Logger LOG = Logger.getLogger(DeliveryPublisher.class);
 
-    private final Redis batch;
-    private final StreamCommands<String, String, String> streams;
+    /**
+     * One frame for the connections of {@code users} (but {@code excludeConn}); where {@code seqs}
+     * names a user, the gateway sets that user's seq into their copy of the frame.
+     */
+    public record Delivery(Map<String, Object> frame, Collection<Long> users, Map<Long, Long> seqs, String excludeConn) {
+    }
+
+    private final Redis redis;
     private final Keys keys;
     private final ObjectMapper json;
     private final MessageConfig config;
 
     public DeliveryPublisher(RedisDataSource redis, Keys keys, ObjectMapper json, MessageConfig config) {
-        this.batch = redis.getReactive().getRedis();
-        this.streams = redis.stream(String.class, String.class, String.class);
+        this.redis = redis.getReactive().getRedis();
         this.keys = keys;
         this.json = json;
         this.config = config;
     }
 
-    /**
-     * Sends {@code frame} to every connection of {@code users} (but {@code excludeConn}); where
-     * {@code seqs} names a user, the gateway sets that user's seq into the frame. Never throws: the
-     * truth is in MySQL, and what is not pushed now is found by sync and the offline queue.
-     */
+    /** One frame; see {@link #deliverAll}. */
     public void deliver(Map<String, Object> frame, Collection<Long> users, Map<Long, Long> seqs, String excludeConn) {
-        try {
-            Set<String> gateways = usersByGateway(users).keySet();
-            if (gateways.isEmpty()) {
-                return;
-            }
-            Map<String, String> entry = new LinkedHashMap<>();
-            entry.put(StreamFields.TYPE, StreamFields.DELIVER);
-            entry.put(StreamFields.FRAME, json.writeValueAsString(frame));
-            entry.put(StreamFields.USERS, users.stream().map(String::valueOf).collect(Collectors.joining(",")));
-            if (seqs != null && !seqs.isEmpty()) {
-                Map<String, Long> bySeq = new LinkedHashMap<>();
-                seqs.forEach((u, s) -> bySeq.put(String.valueOf(u), s));
-                entry.put(StreamFields.SEQS, json.writeValueAsString(bySeq));
-            }
-            if (excludeConn != null && !excludeConn.isBlank()) {
-                entry.put(StreamFields.EXCLUDE_CONN, excludeConn);
-            }
-            for (String gateway : gateways) {
-                streams.xadd(keys.gatewayStream(gateway), trimmed(), entry);
-            }
-        } catch (JsonProcessingException | RuntimeException e) {
-            LOG.warnf("could not hand a %s frame for users %s to the gateways: %s", frame.get("type"), users, e.toString());
-        }
+        deliverAll(List.of(new Delivery(frame, users, seqs, excludeConn)));
     }
 
     /**
-     * Sends {@code frame} to every connection of many users (a group's members) but {@code excludeConn}:
-     * all their route tables are read in one pipelined round trip, and each gateway that holds any of
-     * them gets one entry naming only its own users (and, where {@code seqs} names them, their seqs);
-     * the entries go out in a second pipelined round trip. Never throws, like {@link #deliver}.
+     * Adds the entries of every delivery, in list order (a gateway reads them in that order, so a
+     * user's frames reach their sockets in the order given). Never throws: the truth is in MySQL, and
+     * what is not pushed now is found by sync and the offline queue.
      */
-    public void deliverToEach(Map<String, Object> frame, Collection<Long> users, Map<Long, Long> seqs, String excludeConn) {
+    public void deliverAll(List<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
         try {
-            Map<String, Set<Long>> byGateway = usersByGateway(users);
-            if (byGateway.isEmpty()) {
-                return;
-            }
-            String frameJson = json.writeValueAsString(frame);
-            List<Request> adds = new ArrayList<>(byGateway.size());
-            for (Map.Entry<String, Set<Long>> e : byGateway.entrySet()) {
-                Request add = Request.cmd(Command.XADD).arg(keys.gatewayStream(e.getKey()))
-                        .arg("MAXLEN").arg("~").arg(config.streamMaxLen()).arg("*")
-                        .arg(StreamFields.TYPE).arg(StreamFields.DELIVER)
-                        .arg(StreamFields.FRAME).arg(frameJson)
-                        .arg(StreamFields.USERS).arg(e.getValue().stream().map(String::valueOf).collect(Collectors.joining(",")));
-                if (seqs != null && !seqs.isEmpty()) {
-                    Map<String, Long> ofGateway = new LinkedHashMap<>();
-                    for (long user : e.getValue()) {
-                        Long seq = seqs.get(user);
-                        if (seq != null) {
-                            ofGateway.put(String.valueOf(user), seq);
-                        }
-                    }
-                    if (!ofGateway.isEmpty()) {
-                        add.arg(StreamFields.SEQS).arg(json.writeValueAsString(ofGateway));
+            Set<Long> everyone = new LinkedHashSet<>();
+            deliveries.forEach(d -> everyone.addAll(d.users()));
+            Map<Long, List<String>> gatewaysOf = gatewaysOf(List.copyOf(everyone));
+            List<Request> adds = new ArrayList<>();
+            for (Delivery d : deliveries) {
+                Map<String, Set<Long>> byGateway = new TreeMap<>();
+                for (long user : d.users()) {
+                    for (String gateway : gatewaysOf.getOrDefault(user, List.of())) {
+                        byGateway.computeIfAbsent(gateway, g -> new LinkedHashSet<>()).add(user);
                     }
                 }
-                if (excludeConn != null && !excludeConn.isBlank()) {
-                    add.arg(StreamFields.EXCLUDE_CONN).arg(excludeConn);
+                if (byGateway.isEmpty()) {
+                    continue;
                 }
-                adds.add(add);
+                String frameJson = json.writeValueAsString(d.frame());
+                byGateway.forEach((gateway, users) -> adds.add(entry(gateway, frameJson, users, d)));
             }
-            batch.batchAndAwait(adds);
+            if (!adds.isEmpty()) {
+                redis.batchAndAwait(adds);
+            }
         } catch (JsonProcessingException | RuntimeException e) {
-            LOG.warnf("could not hand a %s frame for %d users to the gateways: %s", frame.get("type"), users.size(), e.toString());
+            LOG.warnf("could not hand %d frames to the gateways: %s", deliveries.size(), e.toString());
         }
     }
 
-    /**
-     * The gateways holding a connection of any of {@code users}, each with those of the users it
-     * holds (gateway ids sorted): every route table in one pipelined round trip.
-     */
-    private Map<String, Set<Long>> usersByGateway(Collection<Long> users) {
-        List<Long> targets = List.copyOf(new LinkedHashSet<>(users));
-        Map<String, Set<Long>> byGateway = new TreeMap<>();
-        if (targets.isEmpty()) {
-            return byGateway;
+    private Request entry(String gateway, String frameJson, Set<Long> users, Delivery d) {
+        Request add = Request.cmd(Command.XADD).arg(keys.gatewayStream(gateway))
+                .arg("MAXLEN").arg("~").arg(config.streamMaxLen()).arg("*")
+                .arg(StreamFields.TYPE).arg(StreamFields.DELIVER)
+                .arg(StreamFields.FRAME).arg(frameJson)
+                .arg(StreamFields.USERS).arg(users.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        if (d.seqs() != null && !d.seqs().isEmpty()) {
+            StringBuilder seqs = new StringBuilder("{");
+            for (long user : users) {
+                Long seq = d.seqs().get(user);
+                if (seq != null) {
+                    seqs.append(seqs.length() > 1 ? "," : "").append('"').append(user).append("\":").append(seq);
+                }
+            }
+            if (seqs.length() > 1) {
+                add.arg(StreamFields.SEQS).arg(seqs.append('}').toString());
+            }
         }
-        List<Request> lookups = new ArrayList<>(targets.size());
-        for (long user : targets) {
+        if (d.excludeConn() != null && !d.excludeConn().isBlank()) {
+            add.arg(StreamFields.EXCLUDE_CONN).arg(d.excludeConn());
+        }
+        return add;
+    }
+
+    /** The gateways holding a connection of each of {@code users}: every route table in one pipelined round trip. */
+    private Map<Long, List<String>> gatewaysOf(List<Long> users) {
+        Map<Long, List<String>> out = new LinkedHashMap<>();
+        if (users.isEmpty()) {
+            return out;
+        }
+        List<Request> lookups = new ArrayList<>(users.size());
+        for (long user : users) {
             lookups.add(Request.cmd(Command.HVALS).arg(keys.route(user)));
         }
-        List<Response> routesOfUsers = batch.batchAndAwait(lookups);
-        for (int i = 0; i < targets.size(); i++) {
-            Response gatewaysOfUser = routesOfUsers.get(i);
-            if (gatewaysOfUser == null) {
+        List<Response> routes = redis.batchAndAwait(lookups);
+        for (int i = 0; i < users.size(); i++) {
+            Response gateways = routes.get(i);
+            if (gateways == null || gateways.size() == 0) {
                 continue;
             }
-            for (Response gateway : gatewaysOfUser) {
-                byGateway.computeIfAbsent(gateway.toString(), g -> new LinkedHashSet<>()).add(targets.get(i));
+            List<String> distinct = new ArrayList<>();
+            for (Response g : gateways) {
+                if (!distinct.contains(g.toString())) {
+                    distinct.add(g.toString());
+                }
             }
+            out.put(users.get(i), distinct);
         }
-        return byGateway;
-    }
-
-    XAddArgs trimmed() {
-        return new XAddArgs().maxlen(config.streamMaxLen()).nearlyExactTrimming();
+        return out;
     }
 }

@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
-/** Publishes {@code sent}, {@code read} and {@code deleted} to {@code im:message:events} (for presence and metrics). */
+/**
+ * Publishes {@code read} and {@code deleted} to {@code im:message:events} (for future consumers: push,
+ * webhooks). Sends publish nothing here: nothing reads the stream yet, and it was a round trip per send.
+ */
 @ApplicationScoped
 public class MessageEvents {
 
@@ -27,14 +30,6 @@ public class MessageEvents {
         this.streams = redis.stream(String.class, String.class, String.class);
         this.keys = keys;
         this.config = config;
-    }
-
-    public void sent(long messageId, long from, long to) {
-        publish("sent", Map.of("msg_id", String.valueOf(messageId), "from", String.valueOf(from), "to", String.valueOf(to)));
-    }
-
-    public void sentToGroup(long messageId, long from, long groupId) {
-        publish("sent", Map.of("msg_id", String.valueOf(messageId), "from", String.valueOf(from), "group", String.valueOf(groupId)));
     }
 
     public void read(long reader, long peer, Collection<Long> messageIds) {

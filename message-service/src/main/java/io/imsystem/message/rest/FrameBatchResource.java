@@ -1,0 +1,164 @@
+package io.imsystem.message.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imsystem.common.api.ApiError;
+import io.imsystem.common.api.ApiException;
+import io.imsystem.common.api.ApiResponse;
+import io.imsystem.common.api.ErrorCodes;
+import io.imsystem.common.api.ErrorMapper;
+import io.imsystem.common.security.InternalCredential;
+import io.imsystem.common.wire.FrameBatch;
+import io.imsystem.message.rest.dto.MessageView;
+import io.imsystem.message.rest.dto.SendMessageRequest;
+import io.imsystem.message.service.MessageService;
+import io.imsystem.message.service.TimelineService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The gateways' batched client frames (docs/ARCHITECTURE.md, "The send path"): never routed by the
+ * gateway, and only with the internal credential, since an item names the user it acts for.
+ */
+@Path("/internal/v1/messages/batch")
+@PermitAll
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "internal", description = "Service-to-service routes")
+public class FrameBatchResource {
+
+    @Inject
+    InternalCredential credential;
+
+    @Inject
+    MessageService messages;
+
+    @Inject
+    TimelineService timeline;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Validator validator;
+
+    @POST
+    @Blocking
+    @Operation(summary = "Chat frames and delivery acks of many sockets in one call (gateway only, X-Internal-Token)",
+            description = "Each chat item is a send of its user (the body of POST /api/v1/messages/send); items of one user are "
+                    + "stored in the order given. Each item is answered on its own, in order: status 200 with the sender's message "
+                    + "view or {marked}, or the status and machine code the REST route would answer.")
+    public ApiResponse<FrameBatch.Answer> handle(@HeaderParam(InternalCredential.HEADER) String token, FrameBatch batch) {
+        credential.require(token);
+        if (batch == null || batch.items() == null || batch.items().isEmpty()) {
+            throw ApiException.invalidField("items", "must be a non-empty list");
+        }
+        if (batch.items().size() > FrameBatch.MAX_ITEMS) {
+            throw ApiException.invalidField("items", "at most " + FrameBatch.MAX_ITEMS);
+        }
+        List<FrameBatch.Item> items = batch.items();
+        List<CompletableFuture<MessageView>> sends = new ArrayList<>(items.size());
+        FrameBatch.Result[] results = new FrameBatch.Result[items.size()];
+        Map<Long, List<Long>> acks = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            FrameBatch.Item item = items.get(i);
+            sends.add(null);
+            try {
+                if (item == null || item.userId() <= 0) {
+                    throw ApiException.invalidField("user_id", "must be a user id");
+                }
+                if (FrameBatch.CHAT.equals(item.op())) {
+                    sends.set(i, messages.submit(item.userId(), request(item), item.conn()));
+                } else if (FrameBatch.DELIVERED.equals(item.op())) {
+                    if (item.msgIds() == null || item.msgIds().isEmpty() || item.msgIds().size() > 500
+                            || item.msgIds().stream().anyMatch(id -> id == null || id <= 0)) {
+                        throw ApiException.invalidField("msg_ids", "must be 1-500 message ids");
+                    }
+                    acks.computeIfAbsent(item.userId(), k -> new ArrayList<>()).addAll(item.msgIds());
+                } else {
+                    throw ApiException.invalidField("op", "must be chat or delivered");
+                }
+            } catch (ApiException e) {
+                results[i] = failed(e);
+            }
+        }
+        if (!acks.isEmpty()) {
+            Map<Long, Integer> marked;
+            try {
+                marked = timeline.markDeliveredOfUsers(acks);
+            } catch (RuntimeException e) {
+                marked = null;
+                for (int i = 0; i < items.size(); i++) {
+                    if (results[i] == null && FrameBatch.DELIVERED.equals(items.get(i).op())) {
+                        results[i] = failed(e);
+                    }
+                }
+            }
+            // Each user's first ack item carries the count of all theirs.
+            Map<Long, Integer> left = marked == null ? Map.of() : new TreeMap<>(marked);
+            for (int i = 0; i < items.size(); i++) {
+                if (results[i] == null && FrameBatch.DELIVERED.equals(items.get(i).op())) {
+                    Integer n = left.remove(items.get(i).userId());
+                    results[i] = FrameBatch.Result.ok(json.createObjectNode().put("marked", n == null ? 0 : n));
+                }
+            }
+        }
+        for (int i = 0; i < items.size(); i++) {
+            if (sends.get(i) != null) {
+                try {
+                    results[i] = FrameBatch.Result.ok(json.valueToTree(sends.get(i).join()));
+                } catch (CompletionException e) {
+                    results[i] = failed(e.getCause() == null ? e : e.getCause());
+                }
+            }
+        }
+        return ApiResponse.ok(new FrameBatch.Answer(List.of(results)));
+    }
+
+    /** The chat item as the REST route's body, checked the same way (400 with fields). */
+    private SendMessageRequest request(FrameBatch.Item item) {
+        if (item.chat() == null || !item.chat().isObject()) {
+            throw ApiException.invalidField("chat", "must be an object");
+        }
+        SendMessageRequest request;
+        try {
+            request = json.treeToValue(item.chat(), SendMessageRequest.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new ApiException(400, ErrorCodes.VALIDATION_FAILED, "chat: a field has the wrong type");
+        }
+        Set<ConstraintViolation<SendMessageRequest>> violations = validator.validate(request);
+        if (!violations.isEmpty()) {
+            Map<String, String> fields = new TreeMap<>();
+            for (ConstraintViolation<SendMessageRequest> v : violations) {
+                fields.putIfAbsent(ErrorMapper.field(v.getPropertyPath()), v.getMessage());
+            }
+            String message = String.join("; ", fields.entrySet().stream().map(f -> f.getKey() + ": " + f.getValue()).toList());
+            throw new ApiException(400, ErrorCodes.VALIDATION_FAILED, message, fields, null);
+        }
+        return request;
+    }
+
+    private static FrameBatch.Result failed(Throwable e) {
+        ApiError error = ErrorMapper.describe(e);
+        return FrameBatch.Result.failed(error.code(), error.error(), error.message());
+    }
+}
