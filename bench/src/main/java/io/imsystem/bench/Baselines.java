@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The limits measured in the same run: raw MariaDB inserts of a message's rows, raw Redis XADD. */
+/** The limits measured in the same run: raw MariaDB inserts of a message's rows (one send or many per transaction), raw Redis XADD. */
 final class Baselines {
 
     private Baselines() {
@@ -198,12 +198,103 @@ final class Baselines {
         });
     }
 
-    /** XADDs per second of a chat-sized entry, one after the other on one connection (what a send does). */
-    static double redisXadd(String host, int port, String key, Duration duration) throws IOException {
+    /**
+     * Sends per second when {@code batch} sends (each a message, two seq bumps, two timeline rows, of
+     * its own pair of users) are written per transaction, as message-service's group commit does: the
+     * seq rows of all the batch's users locked once in ascending id and raised by one multi-row upsert,
+     * the messages and the timeline rows in one multi-row insert each; {@code threads} connections.
+     */
+    static double mariadbBatchedSendRows(String jdbcUrl, String user, String password, int threads, int batch, Duration duration)
+            throws Exception {
+        long base = 7_000_000_000_000L + (System.nanoTime() % 1_000_000) * 10_000;
+        int users = 2 * batch;
+        String in = String.join(",", java.util.Collections.nCopies(users, "?"));
+        String seqValues = String.join(",", java.util.Collections.nCopies(users, "(?,?)"));
+        String msgValues = String.join(",", java.util.Collections.nCopies(batch, "(?,?,?,?,?,?,?,?)"));
+        String lineValues = String.join(",", java.util.Collections.nCopies(users, "(?,?,?,?,?,?,?)"));
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+                PreparedStatement seed = c.prepareStatement("INSERT IGNORE INTO user_seq (user_id, last_seq) VALUES " + seqValues)) {
+            for (int t = 0; t < threads; t++) {
+                for (int i = 0; i < users; i++) {
+                    seed.setLong(2 * i + 1, base + t * 10_000L + i);
+                    seed.setLong(2 * i + 2, 0);
+                }
+                seed.executeUpdate();
+            }
+        }
+        double tx = transactionsPerSecond(jdbcUrl, user, password, threads, duration, (c, t) -> {
+            long first = base + t * 10_000L;
+            PreparedStatement lock = c.prepareStatement("SELECT user_id, last_seq FROM user_seq WHERE user_id IN (" + in + ") ORDER BY user_id FOR UPDATE");
+            PreparedStatement bump = c.prepareStatement("INSERT INTO user_seq (user_id, last_seq) VALUES " + seqValues
+                    + " ON DUPLICATE KEY UPDATE last_seq = VALUES(last_seq)");
+            PreparedStatement msgs = c.prepareStatement("INSERT INTO messages (sender_id, receiver_id, content, msg_type, status, client_msg_id, "
+                    + "created_at, updated_at) VALUES " + msgValues, PreparedStatement.RETURN_GENERATED_KEYS);
+            PreparedStatement lines = c.prepareStatement("INSERT INTO timeline (user_id, seq, message_id, peer_id, outgoing, delivered, created_at) VALUES "
+                    + lineValues);
+            return n -> {
+                Timestamp now = new Timestamp(System.currentTimeMillis());
+                for (int i = 0; i < users; i++) {
+                    lock.setLong(i + 1, first + i);
+                }
+                long[] seqs = new long[users];
+                try (ResultSet r = lock.executeQuery()) {
+                    for (int i = 0; r.next(); i++) {
+                        seqs[i] = r.getLong(2) + 1;
+                    }
+                }
+                for (int i = 0; i < users; i++) {
+                    bump.setLong(2 * i + 1, first + i);
+                    bump.setLong(2 * i + 2, seqs[i]);
+                }
+                bump.executeUpdate();
+                for (int k = 0; k < batch; k++) {
+                    int p = 8 * k;
+                    msgs.setLong(p + 1, first + 2 * k);
+                    msgs.setLong(p + 2, first + 2 * k + 1);
+                    msgs.setString(p + 3, "bench batched baseline message " + n + "/" + k);
+                    msgs.setString(p + 4, "text");
+                    msgs.setString(p + 5, "sent");
+                    msgs.setString(p + 6, "bb-" + first + "-" + n + "-" + k);
+                    msgs.setTimestamp(p + 7, now);
+                    msgs.setTimestamp(p + 8, now);
+                }
+                msgs.executeUpdate();
+                long[] ids = new long[batch];
+                try (ResultSet keys = msgs.getGeneratedKeys()) {
+                    for (int k = 0; keys.next(); k++) {
+                        ids[k] = keys.getLong(1);
+                    }
+                }
+                for (int i = 0; i < users; i++) {
+                    int p = 7 * i;
+                    boolean sender = i % 2 == 0;
+                    lines.setLong(p + 1, first + i);
+                    lines.setLong(p + 2, seqs[i]);
+                    lines.setLong(p + 3, ids[i / 2]);
+                    lines.setLong(p + 4, sender ? first + i + 1 : first + i - 1);
+                    lines.setBoolean(p + 5, sender);
+                    lines.setBoolean(p + 6, sender);
+                    lines.setTimestamp(p + 7, now);
+                }
+                lines.executeUpdate();
+            };
+        });
+        return tx * batch;
+    }
+
+    /**
+     * XADDs per second of a chat-sized deliver entry on one connection, with {@code depth} commands
+     * in flight: 1 is truly one after the other (each full reply read before the next command).
+     */
+    static double redisXadd(String host, int port, String key, int depth, Duration duration) throws IOException {
         String frame = "{\"type\":\"chat\",\"msg_id\":123456,\"seq\":0,\"from\":1,\"to\":2,\"content\":\"" + "x".repeat(120)
                 + "\",\"msg_type\":\"text\",\"timestamp\":1764000000,\"offline\":false}";
         byte[] command = resp("XADD", key, "MAXLEN", "~", "100000", "*", "type", "deliver", "frame", frame, "users", "1,2",
                 "seqs", "{\"1\":5,\"2\":9}");
+        byte[] burst = new byte[command.length * depth];
+        for (int i = 0; i < depth; i++) {
+            System.arraycopy(command, 0, burst, i * command.length, command.length);
+        }
         long n = 0;
         try (Socket s = new Socket(host, port)) {
             s.setTcpNoDelay(true);
@@ -211,20 +302,43 @@ final class Baselines {
             InputStream in = new BufferedInputStream(s.getInputStream());
             long end = System.nanoTime() + duration.toNanos();
             while (System.nanoTime() < end) {
-                out.write(command);
+                out.write(burst);
                 out.flush();
-                int c;
-                while ((c = in.read()) != '\n') {
-                    if (c < 0) {
-                        throw new IOException("Redis closed the connection");
-                    }
+                for (int i = 0; i < depth; i++) {
+                    readReply(in);
                 }
-                n++;
+                n += depth;
             }
             out.write(resp("DEL", key));
             out.flush();
+            readReply(in);
         }
         return n / (duration.toMillis() / 1000.0);
+    }
+
+    /** Reads one whole RESP reply of XADD or DEL: a bulk string ($n, then the data line), an integer or an error. */
+    private static void readReply(InputStream in) throws IOException {
+        String head = line(in);
+        if (head.startsWith("-")) {
+            throw new IOException("Redis answered " + head);
+        }
+        if (head.startsWith("$") && !head.equals("$-1")) {
+            line(in);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c < 0) {
+                throw new IOException("Redis closed the connection");
+            }
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
     }
 
     private static byte[] resp(String... parts) {

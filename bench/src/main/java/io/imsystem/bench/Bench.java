@@ -38,19 +38,33 @@ public final class Bench {
     private final Launcher system;
     private final Client api;
     private final HttpClient sockets = HttpClient.newHttpClient();
-    private final StringBuilder report = new StringBuilder();
+    /** The report's sections, each written by one scenario; main puts them in order. */
+    private final Map<String, StringBuilder> sections;
+    private StringBuilder current;
+    /** Which build this instance drives ("before", "after"), for headings. */
+    private final String build;
+    /** Saturation of the chat scenario: the most delivered msg/s of any level. */
+    private double bestDelivered;
+    private int bestLevel;
 
-    private Bench(Launcher system) {
+    private Bench(Launcher system, String build, Map<String, StringBuilder> sections) {
         this.system = system;
         this.api = new Client(system.gatewayUrl());
+        this.build = build;
+        this.sections = sections;
+        this.current = sections.computeIfAbsent("header", k -> new StringBuilder());
+    }
+
+    private void section(String name) {
+        current = sections.computeIfAbsent(name, k -> new StringBuilder());
     }
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         Path out = Path.of(args.length > 1 ? args[1] : "docs/BENCHMARKS.md");
-        int pairs = Integer.getInteger("bench.pairs", 20);
+        int pairs = Integer.getInteger("bench.pairs", 64);
         int levelSeconds = Integer.getInteger("bench.levelSeconds", 8);
-        int[] levels = Arrays.stream(System.getProperty("bench.levels", "25,50,100,200,400,800").split(","))
+        int[] levels = Arrays.stream(System.getProperty("bench.levels", "200,400,800,1600,2400,3200,4000").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         int idle = Integer.getInteger("bench.idleConnections", 10_000);
         int burst = Integer.getInteger("bench.offlineBurst", 2000);
@@ -58,48 +72,111 @@ public final class Bench {
         int smallGroup = Integer.getInteger("bench.smallGroup", 50);
         // all, or a comma-separated subset of: chat, offline, idle, groups
         Set<String> scenarios = Set.of(System.getProperty("bench.scenarios", "all").split(","));
+        // -Dbench.baseline=DIR: a built checkout of an older commit, run first with the same settings (A/B).
+        String baselineDir = System.getProperty("bench.baseline", "");
+        String baselineLabel = System.getProperty("bench.baselineLabel", "baseline");
+        String thisLabel = System.getProperty("bench.label", "this build");
 
-        Map<String, String> env = new java.util.HashMap<>(Map.of("WS_MAX_FRAMES_PER_SECOND", "100000", "LOG_LEVEL", "WARN"));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("WS_MAX_FRAMES_PER_SECOND", "100000", "WS_MAX_INFLIGHT_CALLS", "100000",
+                "LOG_LEVEL", "WARN"));
         String profile = System.getProperty("bench.jfr");
         if (profile != null) {
             // -Dbench.jfr=DIR: every service records a flight recording into DIR (for profiling the hot path).
             env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,filename=" + profile + "/,dumponexit=true");
         }
-        Launcher system = new Launcher(root, root.resolve("bench/target/run"), "bench", env);
-        Runtime.getRuntime().addShutdownHook(new Thread(system::stopAll));
-        system.startAll(Duration.ofSeconds(120));
-        Bench bench = new Bench(system);
-        try {
-            bench.header(pairs, levelSeconds, idle, burst);
-            bench.startup();
-            double insertLimit = bench.baselines(pairs);
-            if (scenarios.contains("all") || scenarios.contains("chat")) {
-                bench.oneToOne(pairs, levels, levelSeconds, insertLimit);
-            }
-            if (scenarios.contains("all") || scenarios.contains("groups")) {
-                bench.groups(bigGroup, smallGroup, levelSeconds);
-            }
-            if (scenarios.contains("all") || scenarios.contains("offline")) {
-                bench.offlineBurst(burst);
-            }
-            if (scenarios.contains("all") || scenarios.contains("idle")) {
-                bench.idleConnections(idle);
-            }
-        } finally {
-            system.stopAll();
+        Map<String, StringBuilder> sections = new java.util.LinkedHashMap<>();
+        for (String name : List.of("header", "startup", "limits", "chat", "summary", "groups", "offline", "idle")) {
+            sections.put(name, new StringBuilder());
         }
-        Files.writeString(out, bench.report.toString());
+        Limits limits = null;
+        List<Bench> runs = new ArrayList<>();
+        List<String[]> builds = new ArrayList<>();
+        if (!baselineDir.isBlank()) {
+            builds.add(new String[] {baselineLabel, Path.of(baselineDir).toAbsolutePath().normalize().toString()});
+        }
+        builds.add(new String[] {thisLabel, root.toString()});
+        for (int b = 0; b < builds.size(); b++) {
+            boolean last = b == builds.size() - 1;
+            Path buildRoot = Path.of(builds.get(b)[1]);
+            resetDatabases();
+            Launcher system = new Launcher(buildRoot, root.resolve("bench/target/run"), "bench", env);
+            Runtime.getRuntime().addShutdownHook(new Thread(system::stopAll));
+            system.startAll(Duration.ofSeconds(120));
+            Bench bench = new Bench(system, builds.get(b)[0], sections);
+            runs.add(bench);
+            try {
+                if (b == 0) {
+                    bench.header(pairs, levelSeconds, idle, burst, builds);
+                }
+                if (last) {
+                    bench.startup();
+                }
+                if (limits == null) {
+                    limits = bench.baselines(pairs);
+                }
+                if (scenarios.contains("all") || scenarios.contains("chat")) {
+                    bench.oneToOne(pairs, levels, levelSeconds, limits);
+                }
+                if (scenarios.contains("all") || scenarios.contains("groups")) {
+                    bench.groups(bigGroup, smallGroup, levelSeconds);
+                }
+                if (last && (scenarios.contains("all") || scenarios.contains("offline"))) {
+                    bench.offlineBurst(burst);
+                }
+                if (last && (scenarios.contains("all") || scenarios.contains("idle"))) {
+                    bench.idleConnections(idle);
+                }
+            } finally {
+                system.stopAll();
+            }
+        }
+        if (runs.size() == 2 && (scenarios.contains("all") || scenarios.contains("chat"))) {
+            Bench before = runs.get(0);
+            Bench after = runs.get(1);
+            before.section("summary");
+            before.line("### A/B");
+            before.line("");
+            before.line("| build | saturation: most delivered msg/s (at offered) | / batched (64) MariaDB limit |");
+            before.line("| --- | ---: | ---: |");
+            for (Bench r : runs) {
+                before.line(String.format("| %s | %.0f (%d) | %.0f%% |", r.build, r.bestDelivered, r.bestLevel, 100 * r.bestDelivered / limits.batched64()));
+            }
+            before.line("");
+            before.line(String.format("**%s delivers %.1f× what %s delivers at saturation.**", after.build,
+                    after.bestDelivered / Math.max(1, before.bestDelivered), before.build));
+            before.line("");
+        }
+        StringBuilder report = new StringBuilder();
+        sections.values().forEach(report::append);
+        Files.writeString(out, report.toString());
         System.out.println("wrote " + out);
+    }
+
+    /** The limits of this machine measured in this run. */
+    record Limits(double oneSend, double batched16, double batched64, double xaddSequential, double xaddPipelined) {
+    }
+
+    /** Fresh bench schemas for each build: Flyway refuses an older build on a schema migrated by a newer one. */
+    private static void resetDatabases() throws Exception {
+        String url = "jdbc:mysql://" + env("DB_HOST", "localhost") + ":" + env("DB_PORT", "3306") + "/";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, env("DB_USERNAME", "im"), env("DB_PASSWORD", ""));
+                java.sql.Statement st = c.createStatement()) {
+            for (String db : List.of("im_auth_bench", "im_message_bench")) {
+                st.executeUpdate("DROP DATABASE IF EXISTS " + db);
+                st.executeUpdate("CREATE DATABASE " + db + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            }
+        }
     }
 
     // ---- report ------------------------------------------------------------------------------
 
     private void line(String s) {
-        report.append(s).append('\n');
+        current.append(s).append('\n');
         System.out.println(s);
     }
 
-    private void header(int pairs, int levelSeconds, int idle, int burst) throws IOException {
+    private void header(int pairs, int levelSeconds, int idle, int burst, List<String[]> builds) throws IOException {
+        section("header");
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
         long memKib = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
@@ -118,12 +195,27 @@ public final class Bench {
         line("| Java | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + " |");
         line("| services | 4 JVM processes (fast-jar, prod profile, -Xmx512m), MariaDB and Redis on the same machine, load generator in a 5th JVM |");
         line("| settings | " + pairs + " sender/receiver pairs, " + levelSeconds + " s per load level, " + idle + " idle sockets asked, offline burst of " + burst + " |");
+        for (String[] b : builds) {
+            line("| build: " + b[0] + " | `" + gitHead(Path.of(b[1])) + "` |");
+        }
         line("");
+    }
+
+    private static String gitHead(Path dir) {
+        try {
+            Process p = new ProcessBuilder("git", "-C", dir.toString(), "log", "-1", "--format=%h %s").redirectErrorStream(true).start();
+            String head = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return head.length() > 90 ? head.substring(0, 90) + "…" : head;
+        } catch (Exception e) {
+            return dir.toString();
+        }
     }
 
     // ---- 4. start-up ---------------------------------------------------------------------------
 
     private void startup() throws Exception {
+        section("startup");
         Thread.sleep(5000);
         line("## Start-up (JVM)");
         line("");
@@ -140,19 +232,32 @@ public final class Bench {
 
     // ---- 5. baselines ------------------------------------------------------------------------
 
-    private double baselines(int threads) throws Exception {
+    private Limits baselines(int threads) throws Exception {
+        section("limits");
         String jdbc = "jdbc:mysql://" + env("DB_HOST", "localhost") + ":" + env("DB_PORT", "3306") + "/im_message_bench";
-        double insert = Baselines.mariadbSendRows(jdbc, env("DB_USERNAME", "im"), env("DB_PASSWORD", ""), threads, Duration.ofSeconds(5));
-        double xadd = Baselines.redisXadd(env("REDIS_HOST", "localhost"), Integer.parseInt(env("REDIS_PORT", "6379")),
-                system.redisPrefix + "bench:xadd", Duration.ofSeconds(3));
+        String user = env("DB_USERNAME", "im");
+        String password = env("DB_PASSWORD", "");
+        double insert = Baselines.mariadbSendRows(jdbc, user, password, threads, Duration.ofSeconds(5));
+        double batched16 = Baselines.mariadbBatchedSendRows(jdbc, user, password, 4, 16, Duration.ofSeconds(5));
+        double batched64 = Baselines.mariadbBatchedSendRows(jdbc, user, password, 4, 64, Duration.ofSeconds(5));
+        String host = env("REDIS_HOST", "localhost");
+        int port = Integer.parseInt(env("REDIS_PORT", "6379"));
+        double xadd = Baselines.redisXadd(host, port, system.redisPrefix + "bench:xadd", 1, Duration.ofSeconds(3));
+        double xaddPipelined = Baselines.redisXadd(host, port, system.redisPrefix + "bench:xadd", 64, Duration.ofSeconds(3));
         line("## Limits measured in this run");
         line("");
-        line("| limit | rate |");
-        line("| --- | ---: |");
-        line(String.format("| MariaDB: one send's rows (message, 2 seq bumps, 2 timeline rows) per transaction, %d connections | %.0f tx/s |", threads, insert));
-        line(String.format("| Redis: XADD of a chat-sized deliver entry, one connection, one after the other | %.0f /s |", xadd));
+        line("Raw writes of the rows and stream entries the system writes, straight to MariaDB (JDBC, message-service's tables,");
+        line("its durability settings: a commit is flushed to disk) and Redis, with nothing of ours in between.");
         line("");
-        return insert;
+        line("| limit | sends/s |");
+        line("| --- | ---: |");
+        line(String.format("| MariaDB: one send's rows (message, 2 seq bumps, 2 timeline rows) per transaction, %d connections | %.0f |", threads, insert));
+        line(String.format("| MariaDB: the rows of 16 sends per transaction (seq rows locked once, multi-row inserts), 4 connections | %.0f |", batched16));
+        line(String.format("| MariaDB: the rows of 64 sends per transaction, 4 connections | %.0f |", batched64));
+        line(String.format("| Redis: XADD of a chat-sized deliver entry, one connection, each reply awaited | %.0f |", xadd));
+        line(String.format("| Redis: the same XADD, 64 in flight (pipelined) | %.0f |", xaddPipelined));
+        line("");
+        return new Limits(insert, batched16, batched64, xadd, xaddPipelined);
     }
 
     // ---- 1. one-to-one chat at increasing load ----------------------------------------------
@@ -164,7 +269,15 @@ public final class Bench {
         final AtomicLong duplicates = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final AtomicLong sent = new AtomicLong();
+        /** A frame whose sender's send number is below one that socket already got (the sender's order broken). */
+        final AtomicLong outOfOrder = new AtomicLong();
+        /** A frame whose seq is not above the last one on that socket. */
+        final AtomicLong seqRegressions = new AtomicLong();
+        double offeredSeconds;
     }
+
+    /** Sends of the chat scenario so far: the number in each client_msg_id, rising per sender across levels. */
+    private long sendCounter;
 
     /** Close codes of the chat scenario's sockets that the server closed. */
     private final Map<Integer, AtomicLong> closes = new ConcurrentHashMap<>();
@@ -177,7 +290,8 @@ public final class Bench {
         return dash < 0 ? null : byLabel.get(clientMsgId.substring(0, dash));
     }
 
-    private void oneToOne(int pairs, int[] levels, int seconds, double insertLimit) throws Exception {
+    private void oneToOne(int pairs, int[] levels, int seconds, Limits limits) throws Exception {
+        section("chat");
         List<Client.User> senders = new ArrayList<>();
         List<Client.User> receivers = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
@@ -188,12 +302,14 @@ public final class Bench {
         for (Client.User r : receivers) {
             Sock s = new Sock();
             Set<Long> seen = ConcurrentHashMap.newKeySet();
+            long[] lastSeqAndN = {0, -1};
             s.socket = api.connect(sockets, r, f -> {
                 if (!"chat".equals(f.path("type").asText())) {
                     return;
                 }
                 long now = System.nanoTime();
-                Level level = levelOf(f.path("client_msg_id").asText(""));
+                String clientMsgId = f.path("client_msg_id").asText("");
+                Level level = levelOf(clientMsgId);
                 if (level == null) {
                     return;
                 }
@@ -202,8 +318,21 @@ public final class Bench {
                     level.duplicates.incrementAndGet();
                     return;
                 }
+                synchronized (lastSeqAndN) {
+                    long seq = f.path("seq").asLong();
+                    if (seq <= lastSeqAndN[0]) {
+                        level.seqRegressions.incrementAndGet();
+                    }
+                    lastSeqAndN[0] = Math.max(lastSeqAndN[0], seq);
+                    // This socket's frames come from one sender, whose n rises with every send (all levels: n is a counter of the run).
+                    long n = Long.parseLong(clientMsgId.substring(clientMsgId.indexOf('-') + 1));
+                    if (n < lastSeqAndN[1]) {
+                        level.outOfOrder.incrementAndGet();
+                    }
+                    lastSeqAndN[1] = Math.max(lastSeqAndN[1], n);
+                }
                 s.pendingAcks.add(f.path("msg_id").asLong());
-                if (parts.length == 3 && level.received.add(f.path("client_msg_id").asText())) {
+                if (parts.length == 3 && level.received.add(clientMsgId)) {
                     level.latenciesMicros.add((now - Long.parseLong(parts[2])) / 1000);
                 }
             }, code -> closes.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet()).join();
@@ -225,41 +354,77 @@ public final class Bench {
             }).join();
             out.add(s);
         }
+        List<Long> everyone = new ArrayList<>();
+        senders.forEach(u -> everyone.add(u.id()));
+        receivers.forEach(u -> everyone.add(u.id()));
         Thread.sleep(1000);
 
-        line("## One-to-one chat at increasing offered load");
+        line("## One-to-one chat at increasing offered load" + (build.isEmpty() ? "" : ": " + build));
         line("");
         line("Each of " + pairs + " senders sends `chat` frames over its socket to its own receiver at an even pace; receivers");
         line("acknowledge what they get (`ack`), as real clients do. Latency is from the sender's write to the frame's arrival");
         line("on the receiver's socket (one clock: both ends are in the load generator). Lost = acknowledged by the server");
-        line("but never seen by the receiver within 20 s after the level; duplicated = the same message twice on one socket.");
+        line("but never seen by the receiver within 20 s after the level; duplicated = the same message twice on one socket;");
+        line("out of order = a frame of a sender after a later one of the same sender; seq down = a frame whose seq is not above");
+        line("the socket's last. After each level every user's timeline is checked: as many rows as its highest seq, each message once.");
         line("");
-        line("| offered msg/s | sent | delivered msg/s | p50 ms | p99 ms | max ms | lost | duplicated | errors | delivered / MariaDB send-rows limit |");
-        line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        line("| offered msg/s | achieved | delivered msg/s | p50 ms | p99 ms | max ms | lost | dup | out of order | seq down | errors | timelines ok | delivered / batched(64) limit |");
+        line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         // Warm-up, not reported: the JIT of five JVMs on two cores needs a while before numbers mean anything.
         runLevel("W", levels[0], Integer.getInteger("bench.warmupSeconds", 15), pairs, receivers, out);
         Thread.sleep(3000);
+        List<String> cpuRows = new ArrayList<>();
         for (int rate : levels) {
+            Map<String, Long> ticksBefore = cpuTicks();
             long start = System.nanoTime();
             Level level = runLevel("L", rate, seconds, pairs, receivers, out);
             double elapsed = (System.nanoTime() - start) / 1e9;
             long deliveredInWindow = level.received.size();
+            Map<String, Long> ticksAfter = cpuTicks();
             // Late is not lost: wait (up to 20 s) until everything acknowledged has arrived.
             for (int wait = 0; wait < 200 && level.acked.stream().anyMatch(id -> !level.received.contains(id)); wait++) {
                 Thread.sleep(100);
             }
-            long lost = level.acked.stream().filter(id -> !level.received.contains(id)).count();
+            List<String> lostIds = level.acked.stream().filter(id -> !level.received.contains(id)).sorted().toList();
+            long lost = lostIds.size();
+            if (!lostIds.isEmpty()) {
+                System.out.println("level " + rate + ": acknowledged but not seen by the receiver: " + lostIds.subList(0, Math.min(20, lostIds.size())));
+            }
             long[] lat = level.latenciesMicros.stream().mapToLong(Long::longValue).sorted().toArray();
             double delivered = deliveredInWindow / elapsed;
-            line(String.format("| %d | %d | %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %.0f%% |", rate, level.sent.get(), delivered,
-                    pct(lat, 50), pct(lat, 99), lat.length == 0 ? 0 : lat[lat.length - 1] / 1000.0, lost, level.duplicates.get(),
-                    level.errors.get(), 100 * delivered / insertLimit));
+            String timelines = checkTimelines(everyone);
+            if (delivered > bestDelivered) {
+                bestDelivered = delivered;
+                bestLevel = rate;
+            }
+            line(String.format("| %d | %.0f | %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %s | %.0f%% |", rate, level.sent.get() / level.offeredSeconds,
+                    delivered, pct(lat, 50), pct(lat, 99), lat.length == 0 ? 0 : lat[lat.length - 1] / 1000.0, lost, level.duplicates.get(),
+                    level.outOfOrder.get(), level.seqRegressions.get(), level.errors.get(), timelines, 100 * delivered / limits.batched64()));
+            StringBuilder cpu = new StringBuilder("| " + rate);
+            for (String proc : CPU_PROCESSES) {
+                long ticks = ticksAfter.getOrDefault(proc, 0L) - ticksBefore.getOrDefault(proc, 0L);
+                cpu.append(String.format(" | %.2f", deliveredInWindow == 0 ? 0 : ticks * 1000.0 / CLOCK_TICKS / deliveredInWindow));
+            }
+            long total = 0;
+            for (String proc : CPU_PROCESSES) {
+                total += ticksAfter.getOrDefault(proc, 0L) - ticksBefore.getOrDefault(proc, 0L);
+            }
+            cpu.append(String.format(" | %.2f | %.0f%% |", deliveredInWindow == 0 ? 0 : total * 1000.0 / CLOCK_TICKS / deliveredInWindow,
+                    100.0 * total / CLOCK_TICKS / elapsed / Runtime.getRuntime().availableProcessors()));
+            cpuRows.add(cpu.toString());
             if (delivered < rate * 0.8) {
                 line("");
                 line("Saturated at this level (delivered < 80% of offered): higher levels not run.");
                 break;
             }
         }
+        line("");
+        line("CPU milliseconds per delivered message, by process, in each level's window (`/proc/<pid>/stat`; redis-server is");
+        line("every redis-server process of the machine; machine busy = all of them over " + Runtime.getRuntime().availableProcessors() + " cores):");
+        line("");
+        line("| offered msg/s | " + String.join(" | ", CPU_PROCESSES) + " | all | machine busy |");
+        line("| ---: |" + " ---: |".repeat(CPU_PROCESSES.size() + 2));
+        cpuRows.forEach(this::line);
         line("");
         if (!closes.isEmpty()) {
             line("Sockets the server closed during this scenario, by close code: " + closes + ".");
@@ -270,16 +435,83 @@ public final class Bench {
         }
     }
 
+    private static final List<String> CPU_PROCESSES = List.of("auth-service", "message-service", "presence-service", "gateway-service",
+            "mariadbd", "redis-server", "load generator");
+    private static final long CLOCK_TICKS = 100;
+
+    /** utime + stime of every process the chat scenario uses, in clock ticks. */
+    private Map<String, Long> cpuTicks() {
+        Map<String, Long> ticks = new java.util.LinkedHashMap<>();
+        for (String service : Launcher.SERVICES) {
+            ticks.put(service, ticksOf(system.pid(service)));
+        }
+        ticks.put("mariadbd", pidsOf("mariadbd").stream().mapToLong(Bench::ticksOf).sum());
+        ticks.put("redis-server", pidsOf("redis-server").stream().mapToLong(Bench::ticksOf).sum());
+        ticks.put("load generator", ticksOf(ProcessHandle.current().pid()));
+        return ticks;
+    }
+
+    /** Every process whose name (/proc/<pid>/comm) is {@code command}. */
+    private static List<Long> pidsOf(String command) {
+        List<Long> out = new ArrayList<>();
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String name = d.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit)) {
+                    try {
+                        if (Files.readString(d.resolve("comm")).trim().equals(command)) {
+                            out.add(Long.parseLong(name));
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // gone meanwhile
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: no figures
+        }
+        return out;
+    }
+
+    private static long ticksOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** "n/n" users whose timeline has as many rows as its highest seq and each message once, read from MySQL. */
+    private static String checkTimelines(List<Long> users) throws Exception {
+        String url = "jdbc:mysql://" + env("DB_HOST", "localhost") + ":" + env("DB_PORT", "3306") + "/im_message_bench";
+        int ok = 0;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, env("DB_USERNAME", "im"), env("DB_PASSWORD", ""));
+                java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(MAX(seq), 0), COUNT(DISTINCT message_id) FROM timeline WHERE user_id = ?")) {
+            for (long u : users) {
+                ps.setLong(1, u);
+                try (java.sql.ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    if (r.getLong(1) == r.getLong(2) && r.getLong(1) == r.getLong(3)) {
+                        ok++;
+                    }
+                }
+            }
+        }
+        return ok + "/" + users.size();
+    }
+
     /** Sends {@code rate} chat frames a second, evenly, round-robin over the senders, for {@code seconds}. */
     private Level runLevel(String label, int rate, int seconds, int pairs, List<Client.User> receivers, List<Sock> out) throws InterruptedException {
         Level level = new Level();
         byLabel.put(label + rate, level);
         long start = System.nanoTime();
+        long n = sendCounter;
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long perTickNanos = 10_000_000L;
         double perTick = rate / 100.0;
         double owed = 0;
-        long n = 0;
         long tick = start;
         while (System.nanoTime() < end) {
             owed += perTick;
@@ -299,6 +531,8 @@ public final class Bench {
                 TimeUnit.NANOSECONDS.sleep(sleep);
             }
         }
+        level.offeredSeconds = (System.nanoTime() - start) / 1e9;
+        sendCounter = n;
         return level;
     }
 
@@ -359,6 +593,7 @@ public final class Bench {
      * throughput into a small group, each beside raw MariaDB inserts of the same rows.
      */
     private void groups(int bigSize, int smallSize, int seconds) throws Exception {
+        section("groups");
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<CompletableFuture<Client.User>> registering = new ArrayList<>();
         for (int i = 0; i < bigSize; i++) {
@@ -459,7 +694,7 @@ public final class Bench {
         double smallRawTx = Baselines.mariadbGroupRows(jdbc, env("DB_USERNAME", "im"), env("DB_PASSWORD", ""), smallSize, senders, Duration.ofSeconds(5));
         pool.shutdown();
 
-        line("## Group chat");
+        line("## Group chat" + (build.isEmpty() ? "" : ": " + build));
         line("");
         line("One group of " + bigSize + " members and one of " + smallSize + ", every member with one socket on the gateway that acknowledges");
         line("what it gets. A group send stores the message and one timeline row per member (each with that member's next seq) in");
@@ -510,6 +745,7 @@ public final class Bench {
     // ---- 3. offline burst -----------------------------------------------------------------------
 
     private void offlineBurst(int n) throws Exception {
+        section("offline");
         Client.User sender = api.register();
         Client.User receiver = api.register();
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -555,6 +791,7 @@ public final class Bench {
     // ---- 2. idle connections -------------------------------------------------------------------
 
     private void idleConnections(int asked) throws Exception {
+        section("idle");
         long fdLimit = 20_000;
         try {
             fdLimit = Long.parseLong(new String(new ProcessBuilder("sh", "-c", "ulimit -n").start().getInputStream().readAllBytes()).trim());
