@@ -78,6 +78,7 @@ EOT
 fi
 # The secret the gateway presents on message-service's batched internal route (older .local/env lack it).
 if ! grep -q '^INTERNAL_SECRET=' "$ENV_FILE"; then
+  [ -z "$(tail -c 1 "$ENV_FILE")" ] || echo >> "$ENV_FILE"    # a hand-edited file may lack the last newline
   (umask 077; echo "INTERNAL_SECRET=$(openssl rand -hex 32)" >> "$ENV_FILE")
 fi
 # shellcheck disable=SC1090
