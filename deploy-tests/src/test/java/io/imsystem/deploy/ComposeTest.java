@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -95,5 +99,29 @@ class ComposeTest {
         }
         assertNotNull(Yaml.at(services.get("gateway-service"), "environment", "IM_GATEWAY_ID"));
         assertNotNull(Yaml.at(services.get("auth-service"), "environment", "JWT_PRIVATE_KEY"));
+    }
+
+    @Test
+    void envExampleHasEveryRequiredVariableAndOnlyPlaceholders() {
+        Map<String, String> example = new LinkedHashMap<>();
+        for (String line : Repo.read(Repo.path("docker/env.example")).split("\n")) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0) {
+                example.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+            }
+        }
+        TreeSet<String> required = new TreeSet<>();
+        Matcher m = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):\\?").matcher(Repo.read(Repo.path("docker/compose.yaml")));
+        while (m.find()) {
+            required.add(m.group(1));
+        }
+        assertTrue(required.contains("INTERNAL_SECRET"), "compose requires " + required);
+        for (String var : required) {
+            assertTrue(example.containsKey(var), "docker/env.example must name " + var + " (compose requires it)");
+        }
+        // Secrets are placeholders; the internal secret's is one StartupGuard refuses in prod (change-me...).
+        for (String var : List.of("DB_PASSWORD", "DB_ROOT_PASSWORD", "REDIS_PASSWORD", "INTERNAL_SECRET")) {
+            assertTrue(example.get(var).startsWith("change-me"), "docker/env.example: " + var + " must be a change-me placeholder");
+        }
     }
 }

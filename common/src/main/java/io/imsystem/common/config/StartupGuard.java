@@ -19,6 +19,9 @@ public class StartupGuard {
 
     private static final Logger LOG = Logger.getLogger(StartupGuard.class);
 
+    /** The property of the secret the gateway and message-service share (env {@code INTERNAL_SECRET}). */
+    static final String INTERNAL_SECRET_PROPERTY = "im.internal.secret";
+
     void check(@Observes StartupEvent event) {
         Config config = ConfigProvider.getConfig();
         if (System.getenv("JWT_SECRET") != null) {
@@ -36,22 +39,32 @@ public class StartupGuard {
                         + key.get() + "). Set JWT_PUBLIC_KEY and JWT_PRIVATE_KEY to your own keys.");
             }
         }
-        // Services that take part in internal calls acting for users (gateway, message) name the setting.
-        boolean usesInternalSecret = false;
-        for (String name : config.getPropertyNames()) {
-            usesInternalSecret |= "im.internal.secret".equals(name);
-        }
-        if (usesInternalSecret) {
-            String problem = weakInternalSecret(config.getOptionalValue("im.internal.secret", String.class).orElse(""));
-            if (problem != null) {
-                throw new IllegalStateException("Refusing to start in prod: INTERNAL_SECRET " + problem
-                        + ". Set INTERNAL_SECRET (the same on gateway-service and message-service), e.g. openssl rand -hex 32.");
-            }
+        String internalSecret = internalSecretProblem(config);
+        if (internalSecret != null) {
+            throw new IllegalStateException(internalSecret);
         }
         boolean hasDatabase = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isPresent();
         if (hasDatabase && config.getOptionalValue("quarkus.datasource.password", String.class).filter(p -> !p.isBlank()).isEmpty()) {
             throw new IllegalStateException("Refusing to start in prod with an empty database password. Set DB_PASSWORD.");
         }
+    }
+
+    /**
+     * Why this service's internal secret is not fit for production, or null when it is (or when the
+     * service takes no part in internal calls acting for users: only gateway and message name
+     * {@value #INTERNAL_SECRET_PROPERTY} in their configuration, the others never get one).
+     */
+    static String internalSecretProblem(Config config) {
+        boolean usesInternalSecret = false;
+        for (String name : config.getPropertyNames()) {
+            usesInternalSecret |= INTERNAL_SECRET_PROPERTY.equals(name);
+        }
+        if (!usesInternalSecret) {
+            return null;
+        }
+        String problem = weakInternalSecret(config.getOptionalValue(INTERNAL_SECRET_PROPERTY, String.class).orElse(""));
+        return problem == null ? null : "Refusing to start in prod: INTERNAL_SECRET " + problem
+                + ". Set INTERNAL_SECRET (the same on gateway-service and message-service), e.g. openssl rand -hex 32.";
     }
 
     /** Why this internal secret is not fit for production, or null when it is. */
