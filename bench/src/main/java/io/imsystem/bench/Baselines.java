@@ -286,7 +286,7 @@ final class Baselines {
      * XADDs per second of a chat-sized deliver entry on one connection, with {@code depth} commands
      * in flight: 1 is truly one after the other (each full reply read before the next command).
      */
-    static double redisXadd(String host, int port, String key, int depth, Duration duration) throws IOException {
+    static double redisXadd(String host, int port, String password, String key, int depth, Duration duration) throws IOException {
         String frame = "{\"type\":\"chat\",\"msg_id\":123456,\"seq\":0,\"from\":1,\"to\":2,\"content\":\"" + "x".repeat(120)
                 + "\",\"msg_type\":\"text\",\"timestamp\":1764000000,\"offline\":false}";
         byte[] command = resp("XADD", key, "MAXLEN", "~", "100000", "*", "type", "deliver", "frame", frame, "users", "1,2",
@@ -300,6 +300,7 @@ final class Baselines {
             s.setTcpNoDelay(true);
             OutputStream out = s.getOutputStream();
             InputStream in = new BufferedInputStream(s.getInputStream());
+            auth(out, in, password);
             long end = System.nanoTime() + duration.toNanos();
             while (System.nanoTime() < end) {
                 out.write(burst);
@@ -316,14 +317,92 @@ final class Baselines {
         return n / (duration.toMillis() / 1000.0);
     }
 
-    /** Reads one whole RESP reply of XADD or DEL: a bulk string ($n, then the data line), an integer or an error. */
-    private static void readReply(InputStream in) throws IOException {
-        String head = line(in);
-        if (head.startsWith("-")) {
-            throw new IOException("Redis answered " + head);
+    /**
+     * Deletes every key that starts with {@code prefix} (SCAN + UNLINK, nothing else touched); answers how many.
+     * The prefix must not contain glob characters (the Launcher's "run-xxxxxxxx:" does not).
+     */
+    static long redisDeletePrefix(String host, int port, String password, String prefix) throws IOException {
+        if (prefix == null || prefix.isEmpty() || prefix.matches(".*[*?\\[\\]\\\\].*")) {
+            throw new IllegalArgumentException("not a plain key prefix: " + prefix);
         }
-        if (head.startsWith("$") && !head.equals("$-1")) {
-            line(in);
+        long deleted = 0;
+        try (Socket s = new Socket(host, port)) {
+            s.setTcpNoDelay(true);
+            OutputStream out = s.getOutputStream();
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            auth(out, in, password);
+            String cursor = "0";
+            do {
+                out.write(resp("SCAN", cursor, "MATCH", prefix + "*", "COUNT", "1000"));
+                out.flush();
+                List<?> page = (List<?>) readReply(in);
+                cursor = (String) page.get(0);
+                List<?> keys = (List<?>) page.get(1);
+                if (!keys.isEmpty()) {
+                    String[] command = new String[keys.size() + 1];
+                    command[0] = "UNLINK";
+                    for (int i = 0; i < keys.size(); i++) {
+                        command[i + 1] = (String) keys.get(i);
+                    }
+                    out.write(resp(command));
+                    out.flush();
+                    deleted += (Long) readReply(in);
+                }
+            } while (!cursor.equals("0"));
+        }
+        return deleted;
+    }
+
+    /** AUTH when the environment has a Redis password (REDIS_PASSWORD), as the services do. */
+    private static void auth(OutputStream out, InputStream in, String password) throws IOException {
+        if (password != null && !password.isEmpty()) {
+            out.write(resp("AUTH", password));
+            out.flush();
+            readReply(in);
+        }
+    }
+
+    /**
+     * Reads one whole RESP reply: a simple string, an integer, a bulk string ($n, then its n bytes and CRLF),
+     * an array of those (recursively), or an error (thrown). Answers String, Long, List or null.
+     */
+    private static Object readReply(InputStream in) throws IOException {
+        String head = line(in);
+        if (head.isEmpty()) {
+            throw new IOException("empty reply line from Redis");
+        }
+        String rest = head.substring(1);
+        switch (head.charAt(0)) {
+            case '-':
+                throw new IOException("Redis answered " + head);
+            case '+':
+                return rest;
+            case ':':
+                return Long.parseLong(rest);
+            case '$': {
+                int n = Integer.parseInt(rest);
+                if (n < 0) {
+                    return null;
+                }
+                byte[] data = in.readNBytes(n + 2);
+                if (data.length < n + 2) {
+                    throw new IOException("Redis closed the connection");
+                }
+                return new String(data, 0, n, StandardCharsets.UTF_8);
+            }
+            case '*': {
+                int n = Integer.parseInt(rest);
+                if (n < 0) {
+                    return null;
+                }
+                List<Object> items = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    items.add(readReply(in));
+                }
+                return items;
+            }
+            default:
+                throw new IOException("unexpected reply from Redis: " + head);
         }
     }
 

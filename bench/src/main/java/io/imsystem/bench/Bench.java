@@ -46,6 +46,11 @@ public final class Bench {
     /** Saturation of the chat scenario: the most delivered msg/s of any level. */
     private double bestDelivered;
     private int bestLevel;
+    /** Whether the chat scenario reached a level it could not take (false: the highest level was not its limit). */
+    private boolean saturated;
+    /** Results of the group scenario, for the A/B summary. */
+    private double fanOutP99;
+    private double groupSendsPerSecond;
 
     private Bench(Launcher system, String build, Map<String, StringBuilder> sections) {
         this.system = system;
@@ -65,7 +70,7 @@ public final class Bench {
         int pairs = Integer.getInteger("bench.pairs", 64);
         int levelSeconds = Integer.getInteger("bench.levelSeconds", 8);
         int[] levels = Arrays.stream(System.getProperty("bench.levels", "100,200,400,800,1600,2400,3200,4000").split(","))
-                .mapToInt(Integer::parseInt).toArray();
+                .map(String::trim).mapToInt(Integer::parseInt).toArray();
         int idle = Integer.getInteger("bench.idleConnections", 10_000);
         int burst = Integer.getInteger("bench.offlineBurst", 2000);
         int bigGroup = Integer.getInteger("bench.bigGroup", 500);
@@ -76,6 +81,8 @@ public final class Bench {
         String baselineDir = System.getProperty("bench.baseline", "");
         String baselineLabel = System.getProperty("bench.baselineLabel", "baseline");
         String thisLabel = System.getProperty("bench.label", "this build");
+        // -Dbench.database=NAME: the schemas are im_auth_NAME and im_message_NAME (dropped and created anew for each build).
+        database = System.getProperty("bench.database", "bench");
 
         Map<String, String> env = new java.util.HashMap<>(Map.of("WS_MAX_FRAMES_PER_SECOND", "100000", "WS_MAX_INFLIGHT_CALLS", "100000",
                 "LOG_LEVEL", "WARN"));
@@ -99,14 +106,14 @@ public final class Bench {
             boolean last = b == builds.size() - 1;
             Path buildRoot = Path.of(builds.get(b)[1]);
             resetDatabases();
-            Launcher system = new Launcher(buildRoot, root.resolve("bench/target/run"), "bench", env);
+            Launcher system = new Launcher(buildRoot, root.resolve("bench/target/run"), database, env);
             Runtime.getRuntime().addShutdownHook(new Thread(system::stopAll));
             system.startAll(Duration.ofSeconds(120));
             Bench bench = new Bench(system, builds.get(b)[0], sections);
             runs.add(bench);
             try {
                 if (b == 0) {
-                    bench.header(pairs, levelSeconds, idle, burst, builds);
+                    bench.header(pairs, levels, levelSeconds, idle, burst, builds);
                 }
                 if (last) {
                     bench.startup();
@@ -128,23 +135,45 @@ public final class Bench {
                 }
             } finally {
                 system.stopAll();
+                deleteRedisKeys(system.redisPrefix);
             }
         }
-        if (runs.size() == 2 && (scenarios.contains("all") || scenarios.contains("chat"))) {
+        boolean chat = scenarios.contains("all") || scenarios.contains("chat");
+        boolean groups = scenarios.contains("all") || scenarios.contains("groups");
+        if (runs.size() == 2 && (chat || groups)) {
             Bench before = runs.get(0);
             Bench after = runs.get(1);
             before.section("summary");
-            before.line("### A/B");
+            before.line("## A/B: " + before.build + " against " + after.build);
             before.line("");
-            before.line("| build | saturation: most delivered msg/s (at offered) | / batched (64) MariaDB limit |");
-            before.line("| --- | ---: | ---: |");
-            for (Bench r : runs) {
-                before.line(String.format("| %s | %.0f (%d) | %.0f%% |", r.build, r.bestDelivered, r.bestLevel, 100 * r.bestDelivered / limits.batched64()));
+            before.line("Both builds in this run, one after the other, with the same settings, fresh schemas and the same limits.");
+            before.line("");
+            if (chat) {
+                before.line("| build | one-to-one saturation: most delivered msg/s | at offered msg/s | / batched (64) MariaDB limit |");
+                before.line("| --- | ---: | ---: | ---: |");
+                for (Bench r : runs) {
+                    before.line(String.format("| %s | %.0f%s | %d | %s |", r.build, r.bestDelivered, r.saturated ? "" : " (not saturated)",
+                            r.bestLevel, percent(r.bestDelivered / limits.batched64())));
+                }
+                before.line("");
+                before.line(String.format("**One-to-one: %s delivers %.1f× what %s delivers at saturation** (%.0f against %.0f msg/s: the most "
+                        + "delivered of any level%s).", after.build, after.bestDelivered / Math.max(1, before.bestDelivered), before.build,
+                        after.bestDelivered, before.bestDelivered, after.saturated ? ""
+                                : "; " + after.build + " did not saturate at the highest level offered, so its figure and the ratio are lower bounds"));
+                before.line("");
             }
-            before.line("");
-            before.line(String.format("**%s delivers %.1f× what %s delivers at saturation.**", after.build,
-                    after.bestDelivered / Math.max(1, before.bestDelivered), before.build));
-            before.line("");
+            if (groups && before.groupSendsPerSecond > 0 && after.groupSendsPerSecond > 0) {
+                before.line("| build | " + bigGroup + "-member fan-out p99 ms | sends/s into a " + smallGroup + "-member group |");
+                before.line("| --- | ---: | ---: |");
+                for (Bench r : runs) {
+                    before.line(String.format("| %s | %.1f | %.0f |", r.build, r.fanOutP99, r.groupSendsPerSecond));
+                }
+                before.line("");
+                before.line(String.format("**Groups: fan-out p99 %.1f× lower, group sends/s %.1f× higher** (%s against %s).",
+                        before.fanOutP99 / Math.max(0.1, after.fanOutP99), after.groupSendsPerSecond / before.groupSendsPerSecond,
+                        after.build, before.build));
+                before.line("");
+            }
         }
         StringBuilder report = new StringBuilder();
         sections.values().forEach(report::append);
@@ -156,15 +185,41 @@ public final class Bench {
     record Limits(double oneSend, double batched16, double batched64, double xaddSequential, double xaddPipelined) {
     }
 
-    /** Fresh bench schemas for each build: Flyway refuses an older build on a schema migrated by a newer one. */
+    /** Suffix of the schemas this run uses (im_auth_{database}, im_message_{database}). */
+    private static String database = "bench";
+
+    /** JDBC URL of a schema of this run ("" for none), with the application user's credentials from the environment. */
+    private static String jdbcUrl(String schema) {
+        return "jdbc:mysql://" + env("DB_HOST", "localhost") + ":" + env("DB_PORT", "3306") + "/" + schema;
+    }
+
+    /** message-service's schema of this run, where the raw limits write and the timelines are checked. */
+    private static String messageJdbcUrl() {
+        return jdbcUrl("im_message_" + database);
+    }
+
+    /**
+     * Fresh bench schemas for each build: Flyway refuses an older build on a schema migrated by a newer one.
+     * DROP + CREATE keeps the application user's grants (they are on {@code im\_%}, not on the schemas).
+     */
     private static void resetDatabases() throws Exception {
-        String url = "jdbc:mysql://" + env("DB_HOST", "localhost") + ":" + env("DB_PORT", "3306") + "/";
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, env("DB_USERNAME", "im"), env("DB_PASSWORD", ""));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl(""), env("DB_USERNAME", "im"), env("DB_PASSWORD", ""));
                 java.sql.Statement st = c.createStatement()) {
-            for (String db : List.of("im_auth_bench", "im_message_bench")) {
-                st.executeUpdate("DROP DATABASE IF EXISTS " + db);
-                st.executeUpdate("CREATE DATABASE " + db + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            for (String db : List.of("im_auth_" + database, "im_message_" + database)) {
+                st.executeUpdate("DROP DATABASE IF EXISTS `" + db + "`");
+                st.executeUpdate("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
             }
+        }
+    }
+
+    /** Removes a finished build's Redis keys (its prefix), so the next build starts on a Redis without them. */
+    private static void deleteRedisKeys(String prefix) {
+        try {
+            long n = Baselines.redisDeletePrefix(env("REDIS_HOST", "localhost"), Integer.parseInt(env("REDIS_PORT", "6379")),
+                    System.getenv("REDIS_PASSWORD"), prefix);
+            System.out.println("deleted " + n + " Redis keys of " + prefix);
+        } catch (IOException | RuntimeException e) {
+            System.out.println("could not delete the Redis keys of " + prefix + ": " + e);
         }
     }
 
@@ -175,7 +230,7 @@ public final class Bench {
         System.out.println(s);
     }
 
-    private void header(int pairs, int levelSeconds, int idle, int burst, List<String[]> builds) throws IOException {
+    private void header(int pairs, int[] levels, int levelSeconds, int idle, int burst, List<String[]> builds) throws IOException {
         section("header");
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
@@ -194,7 +249,10 @@ public final class Bench {
         line("| memory | " + memKib / 1024 / 1024 + " GiB |");
         line("| Java | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + " |");
         line("| services | 4 JVM processes (fast-jar, prod profile, -Xmx512m), MariaDB and Redis on the same machine, load generator in a 5th JVM |");
-        line("| settings | " + pairs + " sender/receiver pairs, " + levelSeconds + " s per load level, " + idle + " idle sockets asked, offline burst of " + burst + " |");
+        line("| settings | " + pairs + " sender/receiver pairs, levels " + Arrays.stream(levels).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(", "))
+                + " msg/s (" + levelSeconds + " s each, after a warm-up of " + Integer.getInteger("bench.warmupSeconds", 30) + " s at "
+                + Integer.getInteger("bench.warmupRate", 120) + " msg/s), " + idle + " idle sockets asked, offline burst of " + burst + " |");
+        line("| gateway limits | `WS_MAX_FRAMES_PER_SECOND` and `WS_MAX_INFLIGHT_CALLS` raised to 100000 (the per-socket flood limits must not be what stops a level) |");
         for (String[] b : builds) {
             line("| build: " + b[0] + " | `" + gitHead(Path.of(b[1])) + "` |");
         }
@@ -234,7 +292,7 @@ public final class Bench {
 
     private Limits baselines(int threads) throws Exception {
         section("limits");
-        String jdbc = "jdbc:mysql://" + env("DB_HOST", "localhost") + ":" + env("DB_PORT", "3306") + "/im_message_bench";
+        String jdbc = messageJdbcUrl();
         String user = env("DB_USERNAME", "im");
         String password = env("DB_PASSWORD", "");
         double insert = Baselines.mariadbSendRows(jdbc, user, password, threads, Duration.ofSeconds(5));
@@ -242,20 +300,26 @@ public final class Bench {
         double batched64 = Baselines.mariadbBatchedSendRows(jdbc, user, password, 4, 64, Duration.ofSeconds(5));
         String host = env("REDIS_HOST", "localhost");
         int port = Integer.parseInt(env("REDIS_PORT", "6379"));
-        double xadd = Baselines.redisXadd(host, port, system.redisPrefix + "bench:xadd", 1, Duration.ofSeconds(3));
-        double xaddPipelined = Baselines.redisXadd(host, port, system.redisPrefix + "bench:xadd", 64, Duration.ofSeconds(3));
+        String redisPassword = System.getenv("REDIS_PASSWORD");
+        double xadd = Baselines.redisXadd(host, port, redisPassword, system.redisPrefix + "bench:xadd", 1, Duration.ofSeconds(3));
+        double xaddPipelined = Baselines.redisXadd(host, port, redisPassword, system.redisPrefix + "bench:xadd", 64, Duration.ofSeconds(3));
         line("## Limits measured in this run");
         line("");
         line("Raw writes of the rows and stream entries the system writes, straight to MariaDB (JDBC, message-service's tables,");
         line("its durability settings: a commit is flushed to disk) and Redis, with nothing of ours in between.");
         line("");
-        line("| limit | sends/s |");
-        line("| --- | ---: |");
-        line(String.format("| MariaDB: one send's rows (message, 2 seq bumps, 2 timeline rows) per transaction, %d connections | %.0f |", threads, insert));
-        line(String.format("| MariaDB: the rows of 16 sends per transaction (seq rows locked once, multi-row inserts), 4 connections | %.0f |", batched16));
-        line(String.format("| MariaDB: the rows of 64 sends per transaction, 4 connections | %.0f |", batched64));
-        line(String.format("| Redis: XADD of a chat-sized deliver entry, one connection, each reply awaited | %.0f |", xadd));
-        line(String.format("| Redis: the same XADD, 64 in flight (pipelined) | %.0f |", xaddPipelined));
+        line("Batched: the seq rows of all the batch's users locked once in ascending id (`SELECT ... FOR UPDATE`) and raised by one");
+        line("multi-row upsert, the messages and the timeline rows in one multi-row insert each. Rates are messages (sends) per second;");
+        line("delivered msg/s below is given as a share of the 64-per-transaction limit.");
+        line("");
+        line("| limit | messages/s | transactions/s |");
+        line("| --- | ---: | ---: |");
+        line(String.format("| MariaDB: one send's rows (message, 2 seq bumps, 2 timeline rows) per transaction, %d connections | %.0f | %.0f |",
+                threads, insert, insert));
+        line(String.format("| MariaDB: the rows of 16 sends per transaction, 4 connections | %.0f | %.0f |", batched16, batched16 / 16));
+        line(String.format("| MariaDB: the rows of 64 sends per transaction, 4 connections | %.0f | %.0f |", batched64, batched64 / 64));
+        line(String.format("| Redis: XADD of a chat-sized deliver entry, one connection, each full reply read before the next | %.0f XADD/s | |", xadd));
+        line(String.format("| Redis: the same XADD, pipelined (64 in flight on one connection) | %.0f XADD/s | |", xaddPipelined));
         line("");
         return new Limits(insert, batched16, batched64, xadd, xaddPipelined);
     }
@@ -268,7 +332,14 @@ public final class Bench {
         final Set<String> received = ConcurrentHashMap.newKeySet();
         final AtomicLong duplicates = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
+        /** Frames the send loop made (queued on their sockets). */
         final AtomicLong sent = new AtomicLong();
+        /** Frames written to the sockets (the JDK's send completed). */
+        final AtomicLong written = new AtomicLong();
+        /** {@link #written} at the end of the level's window: what the load generator really offered in it. */
+        long writtenInWindow;
+        /** How far the send loop fell behind its schedule at worst, in ms (0: it kept pace). */
+        double maxLagMillis;
         /** A frame whose sender's send number is below one that socket already got (the sender's order broken). */
         final AtomicLong outOfOrder = new AtomicLong();
         /** A frame whose seq is not above the last one on that socket. */
@@ -366,15 +437,20 @@ public final class Bench {
         line("on the receiver's socket (one clock: both ends are in the load generator). Lost = acknowledged by the server");
         line("but never seen by the receiver within 20 s after the level; duplicated = the same message twice on one socket;");
         line("out of order = a frame of a sender after a later one of the same sender; seq down = a frame whose seq is not above");
-        line("the socket's last. After each level every user's timeline is checked: as many rows as its highest seq, each message once.");
+        line("the socket's last. Achieved = frames the load generator really wrote to its sockets in the level's window, per second.");
+        line("After each level every user of the scenario has its timeline checked in MariaDB: as many rows as its highest seq");
+        line("(no gap) and each message once; violations = users for whom either fails.");
         line("");
-        line("| offered msg/s | achieved | delivered msg/s | p50 ms | p99 ms | max ms | lost | dup | out of order | seq down | errors | timelines ok | delivered / batched(64) limit |");
-        line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        line("| offered msg/s | achieved | delivered msg/s | p50 ms | p99 ms | max ms | lost | dup | out of order | seq down | errors "
+                + "| timelines checked | violations | delivered / batched(64) limit |");
+        line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         // Warm-up, not reported: the JIT of five JVMs on two cores needs a while before numbers mean anything
         // (at a rate either build can take for a while; what an older build refuses meanwhile does not count).
-        runLevel("W", Integer.getInteger("bench.warmupRate", 300), Integer.getInteger("bench.warmupSeconds", 25), pairs, receivers, out);
+        runLevel("W", Integer.getInteger("bench.warmupRate", 120), Integer.getInteger("bench.warmupSeconds", 30), pairs, receivers, out);
         Thread.sleep(5000);
         List<String> cpuRows = new ArrayList<>();
+        List<String> behind = new ArrayList<>();
+        saturated = false;
         for (int rate : levels) {
             Map<String, Long> ticksBefore = cpuTicks();
             long start = System.nanoTime();
@@ -393,38 +469,53 @@ public final class Bench {
             }
             long[] lat = level.latenciesMicros.stream().mapToLong(Long::longValue).sorted().toArray();
             double delivered = deliveredInWindow / elapsed;
-            String timelines = checkTimelines(everyone);
+            double achieved = level.writtenInWindow / level.offeredSeconds;
+            System.out.printf("level %d: %d frames made, %d written in the window (%.0f/s), send loop at most %.0f ms behind%n",
+                    rate, level.sent.get(), level.writtenInWindow, achieved, level.maxLagMillis);
+            if (achieved < rate * 0.98 || level.maxLagMillis > 100) {
+                behind.add(String.format("%d (%.0f written/s, loop up to %.0f ms behind)", rate, achieved, level.maxLagMillis));
+            }
+            long[] timelines = checkTimelines(everyone);
             if (delivered > bestDelivered) {
                 bestDelivered = delivered;
                 bestLevel = rate;
             }
-            line(String.format("| %d | %.0f | %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %s | %.0f%% |", rate, level.sent.get() / level.offeredSeconds,
+            line(String.format("| %d | %.0f | %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %d | %d | %s |", rate, achieved,
                     delivered, pct(lat, 50), pct(lat, 99), lat.length == 0 ? 0 : lat[lat.length - 1] / 1000.0, lost, level.duplicates.get(),
-                    level.outOfOrder.get(), level.seqRegressions.get(), level.errors.get(), timelines, 100 * delivered / limits.batched64()));
+                    level.outOfOrder.get(), level.seqRegressions.get(), level.errors.get(), timelines[0], timelines[1],
+                    percent(delivered / limits.batched64())));
             StringBuilder cpu = new StringBuilder("| " + rate);
-            for (String proc : CPU_PROCESSES) {
-                long ticks = ticksAfter.getOrDefault(proc, 0L) - ticksBefore.getOrDefault(proc, 0L);
-                cpu.append(String.format(" | %.2f", deliveredInWindow == 0 ? 0 : ticks * 1000.0 / CLOCK_TICKS / deliveredInWindow));
-            }
             long total = 0;
             for (String proc : CPU_PROCESSES) {
-                total += ticksAfter.getOrDefault(proc, 0L) - ticksBefore.getOrDefault(proc, 0L);
+                long ticks = ticksAfter.getOrDefault(proc, 0L) - ticksBefore.getOrDefault(proc, 0L);
+                total += ticks;
+                cpu.append(String.format(" | %.2f", deliveredInWindow == 0 ? 0 : ticks * 1000.0 / CLOCK_TICKS / deliveredInWindow));
             }
-            cpu.append(String.format(" | %.2f | %.0f%% |", deliveredInWindow == 0 ? 0 : total * 1000.0 / CLOCK_TICKS / deliveredInWindow,
-                    100.0 * total / CLOCK_TICKS / elapsed / Runtime.getRuntime().availableProcessors()));
+            long machine = ticksAfter.getOrDefault(MACHINE, 0L) - ticksBefore.getOrDefault(MACHINE, 0L);
+            long other = Math.max(0, machine - total);
+            cpu.append(String.format(" | %.2f | %.2f | %.0f%% |", deliveredInWindow == 0 ? 0 : total * 1000.0 / CLOCK_TICKS / deliveredInWindow,
+                    deliveredInWindow == 0 ? 0 : other * 1000.0 / CLOCK_TICKS / deliveredInWindow,
+                    100.0 * machine / CLOCK_TICKS / elapsed / Runtime.getRuntime().availableProcessors()));
             cpuRows.add(cpu.toString());
             if (delivered < rate * 0.8) {
+                saturated = true;
                 line("");
                 line("Saturated at this level (delivered < 80% of offered): higher levels not run.");
                 break;
             }
         }
         line("");
-        line("CPU milliseconds per delivered message, by process, in each level's window (`/proc/<pid>/stat`; redis-server is");
-        line("every redis-server process of the machine; machine busy = all of them over " + Runtime.getRuntime().availableProcessors() + " cores):");
+        if (!behind.isEmpty()) {
+            line("The load generator did not keep pace at " + String.join(", ", behind) + ": the offered rate there is the achieved one.");
+            line("");
+        }
+        line("CPU milliseconds per delivered message, by process, in each level's window (utime + stime from `/proc/<pid>/stat`,");
+        line(CLOCK_TICKS + " ticks/s; " + cpuSources + "); all = their sum; other = the rest of the machine's busy time");
+        line("(`/proc/stat`, steal included: other processes, kernel threads, what a shared machine's neighbours take); machine busy = the");
+        line("machine's busy time over its " + Runtime.getRuntime().availableProcessors() + " cores:");
         line("");
-        line("| offered msg/s | " + String.join(" | ", CPU_PROCESSES) + " | all | machine busy |");
-        line("| ---: |" + " ---: |".repeat(CPU_PROCESSES.size() + 2));
+        line("| offered msg/s | " + String.join(" | ", CPU_PROCESSES) + " | all | other | machine busy |");
+        line("| ---: |" + " ---: |".repeat(CPU_PROCESSES.size() + 3));
         cpuRows.forEach(this::line);
         line("");
         if (!closes.isEmpty()) {
@@ -438,7 +529,43 @@ public final class Bench {
 
     private static final List<String> CPU_PROCESSES = List.of("auth-service", "message-service", "presence-service", "gateway-service",
             "mariadbd", "redis-server", "load generator");
-    private static final long CLOCK_TICKS = 100;
+    /** Clock ticks per second of /proc/<pid>/stat ({@code getconf CLK_TCK}; 100 when that cannot be asked). */
+    private static final long CLOCK_TICKS = clockTicks();
+    /** Which mariadbd and redis-server processes the CPU table counts (said in the report). */
+    private String cpuSources = "";
+
+    /** Key of the machine's busy ticks in {@link #cpuTicks()} (not a process). */
+    private static final String MACHINE = "machine";
+
+    /** Busy ticks of all CPUs since boot: the first line of /proc/stat without idle and iowait (guest time is in user). */
+    private static long machineBusyTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            // cpu user nice system idle iowait irq softirq steal [guest guest_nice]
+            for (int i = 1; i <= Math.min(8, f.length - 1); i++) {
+                if (i != 4 && i != 5) {
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor() == 0 ? Long.parseLong(out) : 100;
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
 
     /** utime + stime of every process the chat scenario uses, in clock ticks. */
     private Map<String, Long> cpuTicks() {
@@ -446,10 +573,70 @@ public final class Bench {
         for (String service : Launcher.SERVICES) {
             ticks.put(service, ticksOf(system.pid(service)));
         }
-        ticks.put("mariadbd", pidsOf("mariadbd").stream().mapToLong(Bench::ticksOf).sum());
-        ticks.put("redis-server", pidsOf("redis-server").stream().mapToLong(Bench::ticksOf).sum());
+        List<String> sources = new ArrayList<>();
+        // MySQL's server is mysqld; the column keeps the name of MariaDB's.
+        String database = pidsOf("mariadbd").isEmpty() && !pidsOf("mysqld").isEmpty() ? "mysqld" : "mariadbd";
+        ticks.put("mariadbd", serverTicks(database, Integer.parseInt(env("DB_PORT", "3306")), sources));
+        ticks.put("redis-server", serverTicks("redis-server", Integer.parseInt(env("REDIS_PORT", "6379")), sources));
         ticks.put("load generator", ticksOf(ProcessHandle.current().pid()));
+        ticks.put(MACHINE, machineBusyTicks());
+        cpuSources = String.join("; ", sources);
         return ticks;
+    }
+
+    /**
+     * Ticks of the {@code command} process that listens on {@code port} (found through /proc/net/tcp* and the
+     * processes' socket fds), or of every {@code command} process when that cannot be told; says which into sources.
+     */
+    private static long serverTicks(String command, int port, List<String> sources) {
+        List<Long> all = pidsOf(command);
+        Set<String> inodes = listeningInodes(port);
+        for (long pid : all) {
+            if (!inodes.isEmpty() && holdsSocket(pid, inodes)) {
+                sources.add(command + " = the process serving port " + port + " (pid " + pid + (all.size() > 1 ? ", of " + all.size() + " " + command + " processes" : "") + ")");
+                return ticksOf(pid);
+            }
+        }
+        sources.add(command + " = the sum of all " + all.size() + " " + command + " processes (the one on port " + port + " not found)");
+        return all.stream().mapToLong(Bench::ticksOf).sum();
+    }
+
+    /** Inodes of the sockets listening on a TCP port (IPv4 and IPv6). */
+    private static Set<String> listeningInodes(int port) {
+        Set<String> inodes = new java.util.HashSet<>();
+        String hexPort = String.format(":%04X", port);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String row : Files.readAllLines(Path.of(table))) {
+                    String[] f = row.trim().split("\\s+");
+                    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+                    if (f.length > 9 && f[1].endsWith(hexPort) && f[3].equals("0A")) {
+                        inodes.add(f[9]);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // no such table here
+            }
+        }
+        return inodes;
+    }
+
+    private static boolean holdsSocket(long pid, Set<String> inodes) {
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[") && inodes.contains(target.substring(8, target.length() - 1))) {
+                        return true;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not ours to read
+        }
+        return false;
     }
 
     /** Every process whose name (/proc/<pid>/comm) is {@code command}. */
@@ -484,23 +671,27 @@ public final class Bench {
         }
     }
 
-    /** "n/n" users whose timeline has as many rows as its highest seq and each message once, read from MySQL. */
-    private static String checkTimelines(List<Long> users) throws Exception {
-        String url = "jdbc:mysql://" + env("DB_HOST", "localhost") + ":" + env("DB_PORT", "3306") + "/im_message_bench";
-        int ok = 0;
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, env("DB_USERNAME", "im"), env("DB_PASSWORD", ""));
+    /**
+     * Checks the timeline of every given user in MariaDB (table timeline: user_id, seq, message_id): gap-free
+     * (COUNT(*) = MAX(seq)) and each message once (COUNT(DISTINCT message_id) = COUNT(*)). Answers {users checked, violations}.
+     */
+    private static long[] checkTimelines(List<Long> users) throws Exception {
+        long bad = 0;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(messageJdbcUrl(), env("DB_USERNAME", "im"), env("DB_PASSWORD", ""));
                 java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(MAX(seq), 0), COUNT(DISTINCT message_id) FROM timeline WHERE user_id = ?")) {
             for (long u : users) {
                 ps.setLong(1, u);
                 try (java.sql.ResultSet r = ps.executeQuery()) {
                     r.next();
-                    if (r.getLong(1) == r.getLong(2) && r.getLong(1) == r.getLong(3)) {
-                        ok++;
+                    long rows = r.getLong(1);
+                    if (rows != r.getLong(2) || rows != r.getLong(3)) {
+                        bad++;
+                        System.out.printf("timeline of user %d: %d rows, highest seq %d, %d distinct messages%n", u, rows, r.getLong(2), r.getLong(3));
                     }
                 }
             }
         }
-        return ok + "/" + users.size();
+        return new long[] {users.size(), bad};
     }
 
     /** Sends {@code rate} chat frames a second, evenly, round-robin over the senders, for {@code seconds}. */
@@ -522,7 +713,7 @@ public final class Bench {
                 String id = label + rate + "-" + n;
                 String frame = "{\"type\":\"chat\",\"to\":" + receivers.get(i).id() + ",\"client_msg_id\":\"" + id
                         + "\",\"content\":\"bench|" + id + "|" + System.nanoTime() + "\"}";
-                out.get(i).send(frame);
+                out.get(i).send(frame, level.written);
                 level.sent.incrementAndGet();
                 n++;
             }
@@ -530,8 +721,11 @@ public final class Bench {
             long sleep = tick - System.nanoTime();
             if (sleep > 0) {
                 TimeUnit.NANOSECONDS.sleep(sleep);
+            } else {
+                level.maxLagMillis = Math.max(level.maxLagMillis, -sleep / 1e6);
             }
         }
+        level.writtenInWindow = level.written.get();
         level.offeredSeconds = (System.nanoTime() - start) / 1e9;
         sendCounter = n;
         return level;
@@ -544,7 +738,19 @@ public final class Bench {
         final ConcurrentLinkedQueue<Long> pendingAcks = new ConcurrentLinkedQueue<>();
 
         synchronized void send(String text) {
-            last = last.thenCompose(x -> socket.sendText(text, true)).exceptionally(e -> null);
+            send(text, null);
+        }
+
+        /** Queues a frame; {@code written} (if any) counts it once the JDK has written it to the socket. */
+        synchronized void send(String text, AtomicLong written) {
+            CompletableFuture<WebSocket> sending = last.thenCompose(x -> socket.sendText(text, true));
+            if (written != null) {
+                sending = sending.thenApply(ws -> {
+                    written.incrementAndGet();
+                    return ws;
+                });
+            }
+            last = sending.exceptionally(e -> null);
         }
 
         void startAcking() {
@@ -657,7 +863,7 @@ public final class Bench {
             Thread.sleep(200);
         }
         long[] last = toLast.stream().mapToLong(Long::longValue).sorted().toArray();
-        String jdbc = "jdbc:mysql://" + env("DB_HOST", "localhost") + ":" + env("DB_PORT", "3306") + "/im_message_bench";
+        String jdbc = messageJdbcUrl();
         double bigRawTx = Baselines.mariadbGroupRows(jdbc, env("DB_USERNAME", "im"), env("DB_PASSWORD", ""), bigSize, 1, Duration.ofSeconds(5));
 
         // Throughput into the small group: several members send as fast as their answers come back.
@@ -710,6 +916,8 @@ public final class Bench {
         line("");
         line("| sends into a " + smallSize + "-member group, " + senders + " members sending, " + seconds + " s | sends/s | failed | frames missing | raw tx/s of the same rows (" + senders + " connections) | sends / raw |");
         line("| --- | ---: | ---: | ---: | ---: | ---: |");
+        fanOutP99 = pct(last, 99);
+        groupSendsPerSecond = ok.get() / elapsed;
         line(String.format("| REST `send` with `group_id`, each sender waiting for its answer | %.0f | %d | %d | %.0f | %.0f%% |",
                 ok.get() / elapsed, failed.get(), missing, smallRawTx, 100 * ok.get() / elapsed / smallRawTx));
         line("");
@@ -860,6 +1068,11 @@ public final class Bench {
             }
         }
         return used;
+    }
+
+    /** A share as a percentage, with a decimal when it is small ("0.4%", "12%"). */
+    private static String percent(double share) {
+        return String.format(share < 0.1 ? "%.1f%%" : "%.0f%%", 100 * share);
     }
 
     private static double pct(long[] sortedMicros, int p) {
