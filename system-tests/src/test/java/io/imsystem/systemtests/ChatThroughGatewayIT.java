@@ -156,6 +156,37 @@ class ChatThroughGatewayIT {
     }
 
     @Test
+    void bigFramesOfSomeSocketsDoNotMakeOthersFramesFail() throws Exception {
+        User bob = register();
+        User carol = register();
+        List<User> senders = new java.util.ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            senders.add(register());
+        }
+        List<WsTestClient> sockets = new java.util.ArrayList<>();
+        try (WsTestClient carolSocket = connect(carol)) {
+            for (User u : senders) {
+                sockets.add(connect(u));
+            }
+            awaitRouted(senders.get(senders.size() - 1));
+            // 48 frames of ~60 KB at once: together far over the 1 MiB a call to message-service may carry.
+            String big = "x".repeat(60_000);
+            for (int i = 0; i < sockets.size(); i++) {
+                sockets.get(i).send(Map.of("type", "chat", "to", bob.id(), "content", big, "client_msg_id", "big-" + i));
+            }
+            carolSocket.send(Map.of("type", "chat", "to", bob.id(), "content", "small and fine", "client_msg_id", "small-1"));
+            assertEquals("small-1", carolSocket.next("ack").path("client_msg_id").asText(), "a normal frame beside them is stored");
+            for (WsTestClient s : sockets) {
+                JsonNode error = s.next("error");
+                assertEquals(400, error.path("code").asInt(), "each big frame gets its own answer (content too long), not a 503: " + error);
+                assertEquals("VALIDATION_FAILED", error.path("error").asText());
+            }
+        } finally {
+            sockets.forEach(WsTestClient::close);
+        }
+    }
+
+    @Test
     void badFramesGetErrorFramesAndTheConnectionStaysOpen() throws Exception {
         User dave = register();
         try (WsTestClient socket = connect(dave)) {

@@ -33,22 +33,28 @@ public class FrameBatcher {
     private static final TypeReference<ApiResponse<FrameBatch.Answer>> ANSWER = new TypeReference<>() {
     };
 
-    private record Waiting(FrameBatch.Item item, CompletableFuture<FrameBatch.Result> answer) {
+    private record Waiting(FrameBatch.Item item, int bytes, CompletableFuture<FrameBatch.Result> answer) {
     }
+
+    /**
+     * A call carries at most about this many bytes of frames (message-service takes bodies up to 1 MiB):
+     * a few clients sending 64 KiB frames must not make the calls that carry everyone else's frames fail.
+     */
+    static final int MAX_CALL_BYTES = 512 * 1024;
 
     /** One lane: its waiting frames and whether a call is under way. */
     private final class Lane {
         private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
         private boolean calling;
 
-        Uni<FrameBatch.Result> add(FrameBatch.Item item) {
+        Uni<FrameBatch.Result> add(FrameBatch.Item item, int bytes) {
             CompletableFuture<FrameBatch.Result> answer = new CompletableFuture<>();
             boolean start;
             synchronized (this) {
                 if (waiting.size() >= maxWaiting) {
                     return Uni.createFrom().item(BUSY);
                 }
-                waiting.add(new Waiting(item, answer));
+                waiting.add(new Waiting(item, bytes, answer));
                 start = !calling;
                 calling = true;
             }
@@ -61,8 +67,12 @@ public class FrameBatcher {
         private void next() {
             List<Waiting> batch = new ArrayList<>();
             synchronized (this) {
-                while (batch.size() < maxItems && !waiting.isEmpty()) {
-                    batch.add(waiting.poll());
+                int bytes = 0;
+                while (batch.size() < maxItems && !waiting.isEmpty()
+                        && (batch.isEmpty() || bytes + waiting.peek().bytes() <= MAX_CALL_BYTES)) {
+                    Waiting w = waiting.poll();
+                    bytes += w.bytes();
+                    batch.add(w);
                 }
                 if (batch.isEmpty()) {
                     calling = false;
@@ -108,9 +118,13 @@ public class FrameBatcher {
                 .register(registry);
     }
 
-    /** Hands one frame on; the answer is its own result (a failure of the call itself answers 503). */
-    public Uni<FrameBatch.Result> send(FrameBatch.Item item) {
-        return lanes[(int) Math.floorMod(item.userId(), (long) lanes.length)].add(item);
+    /**
+     * Hands one frame on; the answer is its own result (a failure of the call itself answers 503).
+     *
+     * @param bytes about how large the item is (the client frame's length)
+     */
+    public Uni<FrameBatch.Result> send(FrameBatch.Item item, int bytes) {
+        return lanes[(int) Math.floorMod(item.userId(), (long) lanes.length)].add(item, bytes);
     }
 
     private void answer(List<Waiting> batch, Response r) {

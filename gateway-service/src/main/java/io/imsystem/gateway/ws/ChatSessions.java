@@ -233,7 +233,7 @@ public class ChatSessions {
                 copy(frame, body, "content", "content");
                 copy(frame, body, "msg_type", "msg_type");
                 copy(frame, body, "client_msg_id", "client_msg_id");
-                chat(c, body, type);
+                chat(c, body, type, text.length());
             }
             case "message" -> {
                 JsonNode payload = frame.path("payload");
@@ -241,7 +241,7 @@ public class ChatSessions {
                     badFrame(c, "payload: must be an object", type);
                     return;
                 }
-                chat(c, (ObjectNode) payload, type);
+                chat(c, (ObjectNode) payload, type, text.length());
             }
             case "ack" -> {
                 JsonNode ids = frame.has("msg_ids") ? frame.get("msg_ids") : frame.path("messageIds");
@@ -252,7 +252,7 @@ public class ChatSessions {
                 c.goodFrame();
                 List<Long> msgIds = new ArrayList<>(ids.size());
                 ids.forEach(id -> msgIds.add(id.asLong()));
-                call(c, type, batcher.send(FrameBatch.Item.delivered(c.userId, msgIds)))
+                call(c, type, batcher.send(FrameBatch.Item.delivered(c.userId, msgIds), text.length()))
                         .subscribe().with(r -> answerFailure(c, r, type), e -> failed(c, e, type));
             }
             case "ack_read" -> {
@@ -290,12 +290,12 @@ public class ChatSessions {
         }
     }
 
-    private void chat(ClientConnection c, ObjectNode body, String type) {
+    private void chat(ClientConnection c, ObjectNode body, String type, int bytes) {
         String clientMsgId = body.hasNonNull("client_msg_id") ? body.get("client_msg_id").asText()
                 : body.hasNonNull("clientMsgId") ? body.get("clientMsgId").asText() : null;
         String ref = clientMsgId != null ? clientMsgId : type;
         c.goodFrame();
-        call(c, ref, batcher.send(FrameBatch.Item.chat(c.userId, c.id, body)))
+        call(c, ref, batcher.send(FrameBatch.Item.chat(c.userId, c.id, body), bytes))
                 .subscribe().with(r -> answerSend(c, r, ref), e -> failed(c, e, ref));
     }
 
