@@ -56,12 +56,7 @@ public class SeqRepository {
                     }
                 }
             }
-            Set<Long> fresh = new HashSet<>();
-            for (long id : ids) {
-                if (!before.containsKey(id)) {
-                    fresh.add(id);
-                }
-            }
+            List<Long> found = List.copyOf(before.keySet());
             // A user without a row yet (ensureRows missed them): their row is created or raised on its own.
             for (long id : ids) {
                 if (!before.containsKey(id)) {
@@ -77,7 +72,6 @@ public class SeqRepository {
                     }
                 }
             }
-            List<Long> found = ids.stream().filter(id -> !fresh.contains(id)).toList();
             if (found.isEmpty()) {
                 return;
             }

@@ -14,7 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -64,8 +67,7 @@ public class TimelineService {
      */
     public int markDelivered(long userId, Collection<Long> messageIds) {
         List<TimelineRepository.Incoming> marked = Deadlocks.retry(() -> markDeliveredInTx(userId, messageIds));
-        tellSenders(userId, TimelineRepository.Incoming.bySender(marked));
-        metrics.delivered(marked.size());
+        tellSenders(marked.stream().map(i -> new TimelineRepository.Received(userId, i)).toList());
         return marked.size();
     }
 
@@ -76,20 +78,9 @@ public class TimelineService {
      */
     public Map<Long, Integer> markDeliveredOfUsers(Map<Long, List<Long>> byUser) {
         List<TimelineRepository.Received> marked = Deadlocks.retry(() -> markDeliveredOfUsersInTx(byUser));
-        Map<Long, Integer> counts = new java.util.HashMap<>();
-        Map<List<Long>, List<Long>> bySenderAndReceiver = new java.util.LinkedHashMap<>();
-        for (TimelineRepository.Received r : marked) {
-            counts.merge(r.userId(), 1, Integer::sum);
-            if (r.incoming().senderId() != null) {
-                bySenderAndReceiver.computeIfAbsent(List.of(r.incoming().senderId(), r.userId()), k -> new java.util.ArrayList<>())
-                        .add(r.incoming().messageId());
-            }
-        }
-        cache.conversationsChanged(bySenderAndReceiver.keySet());
-        delivery.deliverAll(bySenderAndReceiver.entrySet().stream()
-                .map(e -> new DeliveryPublisher.Delivery(Frames.delivered(e.getValue(), e.getKey().get(1)), List.of(e.getKey().get(0)), null, null))
-                .toList());
-        metrics.delivered(marked.size());
+        Map<Long, Integer> counts = new HashMap<>();
+        marked.forEach(r -> counts.merge(r.userId(), 1, Integer::sum));
+        tellSenders(marked);
         return counts;
     }
 
@@ -97,11 +88,7 @@ public class TimelineService {
     List<TimelineRepository.Received> markDeliveredOfUsersInTx(Map<Long, List<Long>> byUser) {
         List<TimelineRepository.Received> rows = timeline.lockUndeliveredOfUsers(byUser);
         timeline.markDeliveredOfUsers(rows);
-        List<Long> privateIds = rows.stream().filter(r -> r.incoming().senderId() != null).map(r -> r.incoming().messageId()).toList();
-        if (!privateIds.isEmpty()) {
-            messages.update("status = ?1, updatedAt = ?2 where id in ?3 and status = ?4",
-                    Message.DELIVERED, Instant.now(), privateIds, Message.SENT);
-        }
+        markPrivateDelivered(TimelineRepository.Incoming.privateIds(rows.stream().map(TimelineRepository.Received::incoming).toList()));
         return rows;
     }
 
@@ -117,20 +104,34 @@ public class TimelineService {
             return incoming;
         }
         timeline.markDelivered(userId, incoming.stream().map(TimelineRepository.Incoming::messageId).toList());
-        // A group message's own status is not any one member's: their state is their timeline row.
-        List<Long> privateIds = TimelineRepository.Incoming.privateIds(incoming);
+        markPrivateDelivered(TimelineRepository.Incoming.privateIds(incoming));
+        return incoming;
+    }
+
+    /** A group message's own status is not any one member's (their state is their timeline row): only private ones move. */
+    private void markPrivateDelivered(List<Long> privateIds) {
         if (!privateIds.isEmpty()) {
             messages.update("status = ?1, updatedAt = ?2 where id in ?3 and status = ?4",
                     Message.DELIVERED, Instant.now(), privateIds, Message.SENT);
         }
-        return incoming;
     }
 
-    private void tellSenders(long receiverId, Map<Long, List<Long>> bySender) {
-        bySender.forEach((sender, ids) -> {
-            // The status of cached messages changed.
-            cache.conversationChanged(receiverId, sender);
-            delivery.deliver(Frames.delivered(ids, receiverId), List.of(sender), null, null);
-        });
+    /**
+     * Tells the sender of each newly delivered private message, one {@code delivered} frame per sender and
+     * receiver, and drops those conversations' caches (their status changed): one pipelined round trip each.
+     */
+    private void tellSenders(List<TimelineRepository.Received> marked) {
+        Map<List<Long>, List<Long>> bySenderAndReceiver = new LinkedHashMap<>();
+        for (TimelineRepository.Received r : marked) {
+            if (r.incoming().senderId() != null) {
+                bySenderAndReceiver.computeIfAbsent(List.of(r.incoming().senderId(), r.userId()), k -> new ArrayList<>())
+                        .add(r.incoming().messageId());
+            }
+        }
+        cache.conversationsChanged(bySenderAndReceiver.keySet());
+        delivery.deliverAll(bySenderAndReceiver.entrySet().stream()
+                .map(e -> new DeliveryPublisher.Delivery(Frames.delivered(e.getValue(), e.getKey().get(1)), List.of(e.getKey().get(0)), null, null))
+                .toList());
+        metrics.delivered(marked.size());
     }
 }
