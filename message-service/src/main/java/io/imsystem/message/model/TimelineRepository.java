@@ -143,15 +143,10 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
         if (users.isEmpty()) {
             return List.of();
         }
-        StringBuilder sql = new StringBuilder("SELECT user_id, message_id, peer_id, group_id FROM timeline WHERE outgoing = 0 AND hidden = 0 AND delivered = 0 AND (");
-        for (int i = 0; i < users.size(); i++) {
-            sql.append(i == 0 ? "" : " OR ").append("(user_id = ? AND message_id IN (")
-                    .append(Sql.placeholders(users.get(i).getValue().size())).append("))");
-        }
-        sql.append(") ORDER BY user_id, seq FOR UPDATE");
+        String sql = lockUndeliveredSql(users.stream().map(e -> e.getValue().size()).toList());
         List<Received> out = new ArrayList<>();
         getEntityManager().unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 int i = 1;
                 for (var e : users) {
                     ps.setLong(i++, e.getKey());
@@ -173,12 +168,9 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
         if (rows.isEmpty()) {
             return;
         }
-        StringBuilder sql = new StringBuilder("UPDATE timeline SET delivered = 1 WHERE ");
-        for (int i = 0; i < rows.size(); i++) {
-            sql.append(i == 0 ? "" : " OR ").append("(user_id = ? AND message_id = ?)");
-        }
+        String sql = markDeliveredSql(rows.size());
         getEntityManager().unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 int i = 1;
                 for (Received r : rows) {
                     ps.setLong(i++, r.userId());
@@ -187,6 +179,24 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
                 ps.executeUpdate();
             }
         });
+    }
+
+    /** The statement of {@link #lockUndeliveredOfUsers}: per user (ascending), its id and then that many message ids. */
+    public static String lockUndeliveredSql(List<Integer> idsPerUser) {
+        StringBuilder sql = new StringBuilder("SELECT user_id, message_id, peer_id, group_id FROM timeline WHERE outgoing = 0 AND hidden = 0 AND delivered = 0 AND (");
+        for (int i = 0; i < idsPerUser.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(user_id = ? AND message_id IN (").append(Sql.placeholders(idsPerUser.get(i))).append("))");
+        }
+        return sql.append(") ORDER BY user_id, seq FOR UPDATE").toString();
+    }
+
+    /** The statement of {@link #markDeliveredOfUsers}: {@code pairs} times a user id and a message id. */
+    public static String markDeliveredSql(int pairs) {
+        StringBuilder sql = new StringBuilder("UPDATE timeline SET delivered = 1 WHERE ");
+        for (int i = 0; i < pairs; i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(user_id = ? AND message_id = ?)");
+        }
+        return sql.toString();
     }
 
     public int markDelivered(long userId, Collection<Long> messageIds) {
