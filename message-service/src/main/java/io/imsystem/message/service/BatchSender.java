@@ -34,7 +34,8 @@ import org.jboss.logging.Logger;
 /**
  * One batch of the {@link SendPipeline}: the idempotency lookup of every client_msg_id in one query,
  * the receivers and block lists of every private send in one round trip each, one transaction for
- * all ({@link MessageWriter#insertBatch}), the caches and the gateways' streams, and only then the answers. A send that cannot
+ * all ({@link MessageWriter#insertBatch}); then, on the pipeline's publisher thread, the caches and the
+ * gateways' streams ({@link #handOn}), and only then the answers. A send that cannot
  * go (unknown receiver, blocked, a group it is not in, a reused client_msg_id) fails alone; a batch
  * whose transaction fails for any other reason than a lost database is stored again one send at a
  * time, so one bad send never sinks the others.
@@ -71,9 +72,17 @@ public class BatchSender {
     @Inject
     MessageMetrics metrics;
 
-    /** Stores the batch, hands it on and answers every send of it. */
+    /** What a committed batch stored, for {@link #handOn}. */
+    public record Handover(List<Stored> stored) {
+        static final Handover NOTHING = new Handover(List.of());
+    }
+
+    /**
+     * Stores the batch and completes the result of every send of it; the caches and the gateways'
+     * streams learn of it in {@link #handOn}, before the senders are answered.
+     */
     @ActivateRequestContext
-    public void store(List<Pending> batch) {
+    public Handover commit(List<Pending> batch) {
         // Retries: of a message stored earlier (answered with it), or of one earlier in this batch (answered like it).
         Map<ClientKey, Message> earlier = new HashMap<>();
         try {
@@ -87,8 +96,8 @@ public class BatchSender {
                 earlier.put(new ClientKey(m.senderId, m.clientMsgId), m);
             }
         } catch (RuntimeException e) {
-            batch.forEach(p -> p.answer().completeExceptionally(e));
-            return;
+            batch.forEach(p -> p.result().completeExceptionally(e));
+            return Handover.NOTHING;
         }
         Map<ClientKey, Pending> firstOf = new HashMap<>();
         Map<Pending, Pending> repeats = new IdentityHashMap<>();
@@ -109,22 +118,28 @@ public class BatchSender {
 
         List<Done> done = write(mayGo(fresh));
         List<Stored> stored = done.stream().map(Done::stored).toList();
-        cacheStored(stored);
-        publish(stored);
         metrics.batch(batch.size());
         metrics.sent(stored.size());
         for (Done d : done) {
-            d.pending().answer().complete(MessageView.of(d.stored().message(), d.stored().seqOf(d.pending().send().senderId())));
+            d.pending().result().complete(MessageView.of(d.stored().message(), d.stored().seqOf(d.pending().send().senderId())));
         }
-        repeats.forEach((p, first) -> first.answer().whenComplete((view, failure) -> {
+        repeats.forEach((p, first) -> first.result().whenComplete((view, failure) -> {
             if (failure != null) {
-                p.answer().completeExceptionally(failure);
+                p.result().completeExceptionally(failure);
             } else if (!sameSend(first.send(), p.send())) {
-                p.answer().completeExceptionally(conflict());
+                p.result().completeExceptionally(conflict());
             } else {
-                p.answer().complete(view);
+                p.result().complete(view);
             }
         }));
+        return new Handover(stored);
+    }
+
+    /** Hands a committed batch to the caches and then to the gateways (never fails: sync and the offline queue have it). */
+    @ActivateRequestContext
+    public void handOn(Handover committed) {
+        cacheStored(committed.stored());
+        publish(committed.stored());
     }
 
     /** The private sends' receivers must exist and not have blocked the sender; answers the sends that may go. */
@@ -137,7 +152,7 @@ public class BatchSender {
         try {
             existing = users.find(privates.stream().map(p -> p.send().receiverId()).toList()).keySet();
         } catch (RuntimeException e) {
-            privates.forEach(p -> p.answer().completeExceptionally(e));
+            privates.forEach(p -> p.result().completeExceptionally(e));
             return fresh.stream().filter(p -> p.send().groupId() != null).toList();
         }
         List<Pending> known = new ArrayList<>();
@@ -145,7 +160,7 @@ public class BatchSender {
             if (existing.contains(p.send().receiverId())) {
                 known.add(p);
             } else {
-                p.answer().completeExceptionally(ApiException.notFound("user"));
+                p.result().completeExceptionally(ApiException.notFound("user"));
             }
         }
         List<ApiException> refused = relations.check(known.stream()
@@ -155,7 +170,7 @@ public class BatchSender {
             if (refused.get(i) == null) {
                 allowed.add(known.get(i));
             } else {
-                known.get(i).answer().completeExceptionally(refused.get(i));
+                known.get(i).result().completeExceptionally(refused.get(i));
             }
         }
         return fresh.stream().filter(p -> p.send().groupId() != null || allowed.contains(p)).toList();
@@ -199,7 +214,7 @@ public class BatchSender {
         for (int i = 0; i < result.size(); i++) {
             Stored s = result.get(i);
             if (s.failure() != null) {
-                accepted.get(i).answer().completeExceptionally(s.failure());
+                accepted.get(i).result().completeExceptionally(s.failure());
             } else {
                 out.add(new Done(accepted.get(i), s));
             }
@@ -213,7 +228,7 @@ public class BatchSender {
         if (o.clientMsgId() != null && isDuplicateKey(e)) {
             answer(p, () -> repeated(messages.findByClientMsgId(o.senderId(), o.clientMsgId()).orElseThrow(() -> e), o));
         } else {
-            p.answer().completeExceptionally(e);
+            p.result().completeExceptionally(e);
         }
     }
 
@@ -278,9 +293,9 @@ public class BatchSender {
 
     private static void answer(Pending p, java.util.function.Supplier<MessageView> view) {
         try {
-            p.answer().complete(view.get());
+            p.result().complete(view.get());
         } catch (RuntimeException e) {
-            p.answer().completeExceptionally(e);
+            p.result().completeExceptionally(e);
         }
     }
 

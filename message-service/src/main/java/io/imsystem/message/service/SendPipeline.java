@@ -17,27 +17,56 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Every send of this service, from REST and from the gateways' batches, passes one queue: one thread
- * stores what has gathered while the previous batch was under way (group commit: the busier, the
- * bigger the batch, with no timer), hands it to the caches and the gateways' streams, and only then
- * answers. So the sends of one connection (queued in order) get their seqs in order, every user's
- * frames enter the streams in seq order, and an answer means stored and handed on. A full queue
- * refuses at once (503), never by a timeout.
+ * Every send of this service, from REST and from the gateways' batches, passes one queue and two
+ * threads. The committer stores what has gathered while the previous batch was under way (group
+ * commit: the busier, the bigger the batch, with no timer); the publisher then hands each committed
+ * batch to the caches and the gateways' streams and only then answers its sends. So the next batch's
+ * transaction runs while the last one is published, the sends of one connection (queued in order) get
+ * their seqs in order, every user's frames enter the streams in seq order, answers come in commit
+ * order, and an answer means stored and handed on. A full queue refuses at once (503), never by a timeout.
  */
 @ApplicationScoped
 public class SendPipeline {
 
     private static final Logger LOG = Logger.getLogger(SendPipeline.class);
 
-    /** A send waiting for its batch, and who waits for its answer. */
-    record Pending(Outgoing send, CompletableFuture<MessageView> answer) {
+    /** Committed batches waiting for the publisher; beyond, the committer waits (the database must not run far ahead of Redis). */
+    private static final int COMMITTED_WAITING = 4;
+
+    /**
+     * A send waiting for its batch: {@code result} is completed by {@link BatchSender} as soon as it is
+     * known, {@code answer} (what the caller waits on) only once its batch is handed on.
+     */
+    record Pending(Outgoing send, CompletableFuture<MessageView> result, CompletableFuture<MessageView> answer) {
+
+        Pending(Outgoing send, CompletableFuture<MessageView> answer) {
+            this(send, new CompletableFuture<>(), answer);
+        }
+
+        /** Passes the result on to the caller. */
+        void answerNow() {
+            result.whenComplete((view, failure) -> {
+                if (failure != null) {
+                    answer.completeExceptionally(failure);
+                } else {
+                    answer.complete(view);
+                }
+            });
+        }
+    }
+
+    /** A batch whose transaction is over, and what its publication needs. */
+    private record Committed(List<Pending> batch, BatchSender.Handover stored) {
     }
 
     private final BatchSender sender;
     private final int batchSize;
     private final BlockingQueue<Pending> queue;
+    private final BlockingQueue<Committed> committed = new ArrayBlockingQueue<>(COMMITTED_WAITING);
     private volatile boolean running = true;
+    private volatile boolean committing = true;
     private Thread committer;
+    private Thread publisher;
 
     public SendPipeline(BatchSender sender, MessageConfig config) {
         this.sender = sender;
@@ -48,6 +77,9 @@ public class SendPipeline {
     void start(@Observes StartupEvent event) {
         committer = new Thread(this::commitLoop, "send-committer");
         committer.setDaemon(true);
+        publisher = new Thread(this::publishLoop, "send-publisher");
+        publisher.setDaemon(true);
+        publisher.start();
         committer.start();
     }
 
@@ -56,6 +88,8 @@ public class SendPipeline {
         try {
             // What is under way finishes (answered and published); what still waits is refused.
             committer.join(5000);
+            committing = false;
+            publisher.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -76,8 +110,8 @@ public class SendPipeline {
     }
 
     private void commitLoop() {
-        List<Pending> batch = new ArrayList<>(batchSize);
         while (running || !queue.isEmpty()) {
+            List<Pending> batch = new ArrayList<>(batchSize);
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -85,17 +119,39 @@ public class SendPipeline {
                 }
                 batch.add(first);
                 queue.drainTo(batch, batchSize - 1);
-                sender.store(batch);
+                BatchSender.Handover stored;
+                try {
+                    stored = sender.commit(batch);
+                } catch (RuntimeException | Error e) {
+                    LOG.error("send batch failed unexpectedly", e);
+                    batch.forEach(p -> p.result().completeExceptionally(e));
+                    stored = BatchSender.Handover.NOTHING;
+                }
+                committed.put(new Committed(batch, stored));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException | Error e) {
-                LOG.error("send batch failed unexpectedly", e);
-                for (Pending p : batch) {
-                    p.answer().completeExceptionally(e);
+            }
+        }
+    }
+
+    private void publishLoop() {
+        while (committing || !committed.isEmpty()) {
+            try {
+                Committed c = committed.poll(200, TimeUnit.MILLISECONDS);
+                if (c == null) {
+                    continue;
                 }
-            } finally {
-                batch.clear();
+                try {
+                    sender.handOn(c.stored());
+                } catch (RuntimeException | Error e) {
+                    // Stored is stored: sync and the offline queue have it, so the sends are still answered.
+                    LOG.error("handing a stored batch on failed unexpectedly", e);
+                }
+                c.batch().forEach(Pending::answerNow);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
