@@ -119,6 +119,8 @@ class DeliveryTest {
         var list = gateways.entries(aliceGw);
         // Two chat frames (alice's own, for her other devices), then one delivered frame.
         assertEquals(3, list.size());
+        // Sent without a client_msg_id: the field is absent, as in a replayed frame, not null.
+        assertFalse(json.readTree(list.get(0).get("frame")).has("client_msg_id"));
         Map<String, String> f = list.get(2);
         assertEquals("deliver", f.get("type"));
         assertEquals(String.valueOf(alice), f.get("users"));

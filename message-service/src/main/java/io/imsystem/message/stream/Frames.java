@@ -35,7 +35,10 @@ public final class Frames {
         f.put(target, targetId);
         f.put("content", m.content);
         f.put("msg_type", m.msgType);
-        f.put("client_msg_id", m.clientMsgId);
+        if (m.clientMsgId != null) {
+            // Absent, not null, when the sender gave none: the same shape as a replayed frame.
+            f.put("client_msg_id", m.clientMsgId);
+        }
         f.put("timestamp", m.createdAt.getEpochSecond());
         f.put("offline", false);
         return f;
