@@ -67,16 +67,16 @@ public class Block extends PanacheEntityBase {
                 .toList();
     }
 
-    /**
-     * Whether {@code to} has blocked {@code from} and whether the two are friends, in one query of
-     * two primary-key lookups (message-service asks on every private send).
-     */
     /** Ids of everyone {@code blockerId} has blocked (what message-service checks a send against). */
     public static List<Long> blockedIds(long blockerId) {
         return getEntityManager().createQuery("select b.blockedId from Block b where b.blockerId = ?1", Long.class)
                 .setParameter(1, blockerId).getResultList();
     }
 
+    /**
+     * Whether {@code to} has blocked {@code from} and whether the two are friends, in one query of
+     * two primary-key lookups (message-service asks on every private send).
+     */
     public static Relation relation(long from, long to) {
         Object[] row = (Object[]) getEntityManager()
                 .createNativeQuery("select exists(select 1 from blocks where blocker_id = ?1 and blocked_id = ?2),"

@@ -51,9 +51,4 @@ public class Message extends PanacheEntityBase {
 
     @Column(name = "deleted_at")
     public Instant deletedAt;
-
-    /** The other participant of a private message, seen from {@code userId}. */
-    public long peerOf(long userId) {
-        return senderId == userId ? receiverId : senderId;
-    }
 }
