@@ -5,9 +5,10 @@ import static io.imsystem.message.TestUsers.chat;
 import static io.imsystem.message.TestUsers.newUser;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.imsystem.message.service.MessageMetrics;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.Test;
 /** Our own meters on /q/metrics move with what users do. */
 @QuarkusTest
 class MetricsTest {
+
+    @Inject
+    MessageMetrics metrics;
 
     static double meter(String name) {
         String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -39,6 +43,20 @@ class MetricsTest {
 
         assertEquals(sentBefore + 2, meter("im_messages_sent_total"), "a retried client_msg_id counts once");
         assertEquals(deliveredBefore + 1, meter("im_messages_delivered_total"));
-        assertTrue(meter("im_offline_queue_depth") >= 0);
+    }
+
+    @Test
+    void offlineQueueDepthCountsWhatNoDeviceAcknowledged() {
+        long alice = newUser();
+        long bob = newUser();
+        metrics.countOfflineQueue();
+        double before = meter("im_offline_queue_depth");
+        int first = as(alice).body(chat(bob, "waiting one")).post("/api/v1/messages/send").then().statusCode(200).extract().path("data.id");
+        as(alice).body(chat(bob, "waiting two")).post("/api/v1/messages/send").then().statusCode(200);
+        metrics.countOfflineQueue();
+        assertEquals(before + 2, meter("im_offline_queue_depth"), "two incoming messages no device acknowledged");
+        as(bob).body(Map.of("msg_ids", List.of(first))).post("/api/v1/messages/delivered").then().statusCode(200);
+        metrics.countOfflineQueue();
+        assertEquals(before + 1, meter("im_offline_queue_depth"), "the acknowledged one left the queue");
     }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -12,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Our own meters: messages sent and delivered, and the depth of the offline queue (incoming
  * messages no device has acknowledged), counted in MySQL every 30 s rather than on each scrape.
+ * Registered at start-up, so a scrape before the first send shows zeros rather than no meters.
  */
+@Startup
 @ApplicationScoped
 public class MessageMetrics {
 
@@ -44,7 +47,7 @@ public class MessageMetrics {
     }
 
     @Scheduled(every = "30s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void countOfflineQueue() {
+    public void countOfflineQueue() {
         long depth = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
                 "SELECT COUNT(*) FROM timeline WHERE outgoing = 0 AND delivered = 0 AND hidden = 0").getSingleResult()).longValue());
         offlineDepth.set(depth);
