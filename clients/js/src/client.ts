@@ -534,10 +534,12 @@ export class ImClient {
 
   /**
    * Opens the socket and keeps it open (reconnecting, to the next gateway when one is gone) until
-   * `close()`. Resolves when the first connection has caught up (`synced`).
+   * `close()`. Resolves when the first connection has caught up (`synced`). `sinceSeq` (the
+   * persisted `seq`) may be given here instead of in the options, before the first connect.
    */
-  async connect(): Promise<void> {
+  async connect(o: { sinceSeq?: number } = {}): Promise<void> {
     if (!this.current) throw new SessionEndedError('sign in first');
+    if (!this.wanted && o.sinceSeq !== undefined && o.sinceSeq >= 0) this.watermark = o.sinceSeq;
     if (this.wanted && this.connSynced) return;
     const ready = new Promise<void>((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
     if (!this.wanted) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { ApiError, type Session } from '../src/index.js';
 import { client, password, until, user } from './helpers.js';
 
-test('accounts: register, login, profile, test-auth, user list and lookup', async () => {
+test('accounts: register, login, profile, test-auth, user list and lookup', { timeout: 120_000 }, async () => {
   const a = await user('acc');
   const me = await a.getProfile();
   assert.equal(me.id, a.userId);
@@ -26,7 +26,7 @@ test('accounts: register, login, profile, test-auth, user list and lookup', asyn
   assert.equal((await a.health()).status, 'ok');
 });
 
-test('tokens: a 401 refreshes once and retries; a refresh is scheduled before expiry; logout ends the session', async () => {
+test('tokens: a 401 refreshes once and retries; a refresh is scheduled before expiry; logout ends the session', { timeout: 120_000 }, async () => {
   const a = await user('tok');
   const sessions: (Session | null)[] = [];
   a.on('session', (s) => sessions.push(s));
@@ -65,7 +65,7 @@ test('tokens: a 401 refreshes once and retries; a refresh is scheduled before ex
   assert.ok(sessions.length >= 1);
 });
 
-test('messages over REST: send (idempotent), history, unread, read and delivered marks, delete, conversations, offline, sync', async () => {
+test('messages over REST: send (idempotent), history, unread, read and delivered marks, delete, conversations, offline, sync', { timeout: 120_000 }, async () => {
   const a = await user('ra');
   const b = await user('rb');
   const bId = b.userId as number;
@@ -116,7 +116,7 @@ test('messages over REST: send (idempotent), history, unread, read and delivered
   assert.equal((await b.getOfflineCount()).count, 0);
 });
 
-test('presence, friends and blocks', async () => {
+test('presence, friends and blocks', { timeout: 120_000 }, async () => {
   const a = await user('fa');
   const b = await user('fb');
   const aId = a.userId as number;
@@ -146,7 +146,7 @@ test('presence, friends and blocks', async () => {
   await b.sendRest({ to: aId }, 'thanks');
 });
 
-test('groups: create, list, details, rename, members, leave, messages, read', async () => {
+test('groups: create, list, details, rename, members, leave, messages, read', { timeout: 120_000 }, async () => {
   const a = await user('ga');
   const b = await user('gb');
   const c = await user('gc');
