@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, type Session } from '../src/index.js';
-import { client, password, until, user } from './helpers.js';
+import { client, password, until, user } from '../testlib/helpers.js';
 
 test('accounts: register, login, profile, test-auth, user list and lookup', { timeout: 120_000 }, async () => {
   const a = await user('acc');

@@ -39,6 +39,7 @@ class ClientLibraryIT {
         HttpServer control = control(system);
         try {
             Files.writeString(log, "");
+            deleteTree(lib.resolve("dist")); // nothing left from an older build: node --test runs every file under dist/test
             run(lib, log, List.of("node", "node_modules/typescript/bin/tsc", "-p", "."), null, 120);
             String gateways = system.gateways().stream().map(g -> g + "=" + system.gatewayUrl(g)).collect(Collectors.joining(","));
             String controlUrl = "http://127.0.0.1:" + control.getAddress().getPort();
@@ -50,6 +51,16 @@ class ClientLibraryIT {
                 // a test that failed half way leaves the gateway it killed down: the next tests need it
                 system.start(second);
                 system.awaitReady(second, Duration.ofSeconds(120));
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
             }
         }
     }
