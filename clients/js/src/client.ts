@@ -104,6 +104,8 @@ interface Outgoing {
   /** The connection (epoch) it was last written to; -1 when it must be written again. */
   sentOn: number;
   tries: number;
+  /** How often it was written to a socket. */
+  writes: number;
   waiting: boolean;
 }
 
@@ -188,6 +190,7 @@ export class ImClient {
   private tokensAt = 0;
   private outboxTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly typingSent = new Map<Id, number>();
+  private readonly counters = { opens: 0, duplicates: 0, held: 0, syncs: 0, resent: 0 };
 
   constructor(options: ImClientOptions = {}) {
     this.urls = (options.urls && options.urls.length ? options.urls : ['']).map((u) => u.replace(/\/+$/, ''));
@@ -254,6 +257,14 @@ export class ImClient {
 
   get state(): ConnectionState {
     return this.connState;
+  }
+
+  /**
+   * What the client did so far: sockets opened, frames dropped as told before, messages held for a
+   * gap, syncs asked, sends written again after a reconnect or a retryable refusal.
+   */
+  get stats(): { opens: number; duplicates: number; held: number; syncs: number; resent: number } {
+    return { ...this.counters };
   }
 
   /** The gateway in use. */
@@ -603,7 +614,7 @@ export class ImClient {
     const existing = this.pending.get(client_msg_id);
     if (existing) return { client_msg_id, result: new Promise((resolve, reject) => { const r = existing.resolve, j = existing.reject; existing.resolve = (x) => { r(x); resolve(x); }; existing.reject = (e) => { j(e); reject(e); }; }) };
     const result = new Promise<SendResult>((resolve, reject) => {
-      this.pending.set(client_msg_id, { frame, resolve, reject, sentOn: -1, tries: 0, waiting: false });
+      this.pending.set(client_msg_id, { frame, resolve, reject, sentOn: -1, tries: 0, writes: 0, waiting: false });
     });
     this.pumpSends();
     return { client_msg_id, result };
@@ -766,6 +777,7 @@ export class ImClient {
     for (const t of this.connTimers) { clearTimeout(t); this.timers.delete(t); }
     this.connTimers = [];
     this.isOpen = true;
+    this.counters.opens += 1;
     this.failedOpens = 0;
     this.tokens = Math.min(10, this.opt.maxFramesPerSecond);
     this.tokensAt = Date.now();
@@ -856,6 +868,7 @@ export class ImClient {
   private onChat(f: ChatFrame): void {
     const mine = f.from === this.userId;
     if (!this.isNew(f.msg_id, f.seq)) {
+      this.counters.duplicates += 1;
       if (!mine) this.queueAck(f.msg_id); // told before: still acknowledge it, so it leaves the offline queue
       return;
     }
@@ -941,6 +954,7 @@ export class ImClient {
       this.emit('seq', this.watermark);
     } else {
       this.held.set(ev.seq, ev);
+      this.counters.held += 1;
       this.gapSync();
     }
   }
@@ -975,6 +989,7 @@ export class ImClient {
   private requestSync(): void {
     if (this.syncInFlight || !this.isOpen) return;
     this.syncInFlight = true;
+    this.counters.syncs += 1;
     this.frame({ type: 'sync', since_seq: Math.max(0, this.watermark) });
   }
 
@@ -994,6 +1009,7 @@ export class ImClient {
     for (const p of this.pending.values()) {
       if (inFlight >= this.opt.maxInFlight) break;
       if (p.sentOn === this.epoch || p.waiting) continue;
+      if (p.writes++ > 0) this.counters.resent += 1;
       p.sentOn = this.epoch;
       inFlight += 1;
       this.frame(p.frame);

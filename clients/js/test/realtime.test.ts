@@ -141,7 +141,7 @@ test('a send during a disconnect is delivered once after the reconnect', { timeo
   b.close();
 });
 
-test('a reconnect storm loses nothing and tells nothing twice', { timeout: 120_000 }, async () => {
+test('a reconnect storm loses nothing and tells nothing twice', { timeout: 120_000 }, async (t) => {
   const a = await user('sa', { urls: [urls[0], urls[1]] });
   const b = await user('sb', { urls: [urls[1], urls[0]] });
   const aId = a.userId as number;
@@ -181,11 +181,12 @@ test('a reconnect storm loses nothing and tells nothing twice', { timeout: 120_0
   assert.equal(gotA.filter((m) => m.mine).length, Math.ceil(N / 3));
   assert.ok(opensA > N / 8, 'alice reconnected ' + opensA + ' times');
   assert.equal(a.lastSeq, gotA[gotA.length - 1].seq);
+  t.diagnostic('alice ' + JSON.stringify(a.stats) + ', bob ' + JSON.stringify(b.stats));
   a.close();
   b.close();
 });
 
-test('a gateway killed under the library: it moves to the other one, nothing lost or told twice', { timeout: 120_000 }, async () => {
+test('a gateway killed under the library: it moves to the other one, nothing lost or told twice', { timeout: 120_000 }, async (t) => {
   const [gw1, gw2] = gateways;
   const a = await user('ka', { urls: [gw2.url, gw1.url] });
   const b = await user('kb', { urls: [gw1.url] });
@@ -218,6 +219,7 @@ test('a gateway killed under the library: it moves to the other one, nothing los
     assertOnceInOrder(gotB, 'bob');
     assert.deepEqual(contents(gotA, bId), Array.from({ length: N }, (_, i) => 'kill b' + i));
     assert.deepEqual(contents(gotB, aId), Array.from({ length: 10 }, (_, j) => 'kill a' + j));
+    t.diagnostic('alice ' + JSON.stringify(a.stats) + ', bob ' + JSON.stringify(b.stats));
   } finally {
     a.close();
     b.close();

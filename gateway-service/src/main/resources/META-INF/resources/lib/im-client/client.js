@@ -76,6 +76,7 @@ export class ImClient {
     tokensAt = 0;
     outboxTimer = null;
     typingSent = new Map();
+    counters = { opens: 0, duplicates: 0, held: 0, syncs: 0, resent: 0 };
     constructor(options = {}) {
         this.urls = (options.urls && options.urls.length ? options.urls : ['']).map((u) => u.replace(/\/+$/, ''));
         this.WS = options.WebSocket ?? globalThis.WebSocket;
@@ -139,6 +140,13 @@ export class ImClient {
     }
     get state() {
         return this.connState;
+    }
+    /**
+     * What the client did so far: sockets opened, frames dropped as told before, messages held for a
+     * gap, syncs asked, sends written again after a reconnect or a retryable refusal.
+     */
+    get stats() {
+        return { ...this.counters };
     }
     /** The gateway in use. */
     get url() {
@@ -500,7 +508,7 @@ export class ImClient {
         if (existing)
             return { client_msg_id, result: new Promise((resolve, reject) => { const r = existing.resolve, j = existing.reject; existing.resolve = (x) => { r(x); resolve(x); }; existing.reject = (e) => { j(e); reject(e); }; }) };
         const result = new Promise((resolve, reject) => {
-            this.pending.set(client_msg_id, { frame, resolve, reject, sentOn: -1, tries: 0, waiting: false });
+            this.pending.set(client_msg_id, { frame, resolve, reject, sentOn: -1, tries: 0, writes: 0, waiting: false });
         });
         this.pumpSends();
         return { client_msg_id, result };
@@ -681,6 +689,7 @@ export class ImClient {
         }
         this.connTimers = [];
         this.isOpen = true;
+        this.counters.opens += 1;
         this.failedOpens = 0;
         this.tokens = Math.min(10, this.opt.maxFramesPerSecond);
         this.tokensAt = Date.now();
@@ -773,6 +782,7 @@ export class ImClient {
     onChat(f) {
         const mine = f.from === this.userId;
         if (!this.isNew(f.msg_id, f.seq)) {
+            this.counters.duplicates += 1;
             if (!mine)
                 this.queueAck(f.msg_id); // told before: still acknowledge it, so it leaves the offline queue
             return;
@@ -860,6 +870,7 @@ export class ImClient {
         }
         else {
             this.held.set(ev.seq, ev);
+            this.counters.held += 1;
             this.gapSync();
         }
     }
@@ -894,6 +905,7 @@ export class ImClient {
         if (this.syncInFlight || !this.isOpen)
             return;
         this.syncInFlight = true;
+        this.counters.syncs += 1;
         this.frame({ type: 'sync', since_seq: Math.max(0, this.watermark) });
     }
     // ---- frames out
@@ -916,6 +928,8 @@ export class ImClient {
                 break;
             if (p.sentOn === this.epoch || p.waiting)
                 continue;
+            if (p.writes++ > 0)
+                this.counters.resent += 1;
             p.sentOn = this.epoch;
             inFlight += 1;
             this.frame(p.frame);
