@@ -138,6 +138,15 @@ export function sessionOf(pair: TokenPair): Session {
   };
 }
 
+/**
+ * The wait before reconnect attempt `attempt` (0 first): a random time in [d/2, d] with
+ * d = min(maxMs, initialMs * 2^attempt), so that clients dropped together do not come back together.
+ */
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random: () => number = Math.random): number {
+  const d = Math.min(maxMs, initialMs * 2 ** Math.min(Math.max(0, attempt), 30));
+  return d / 2 + random() * (d / 2);
+}
+
 let counter = 0;
 function newClientMsgId(): string {
   const c = globalThis.crypto as Crypto | undefined;
@@ -169,7 +178,7 @@ export class ImClient {
   private openedBefore = false;
   private connState: ConnectionState = 'idle';
   private timers = new Set<ReturnType<typeof setTimeout>>();
-  private connTimers: ReturnType<typeof setTimeout>[] = [];
+  private readonly connTimers = new Set<ReturnType<typeof setTimeout>>();
   private lastFrameAt = 0;
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
 
@@ -697,10 +706,11 @@ export class ImClient {
   private later(fn: () => void, ms: number, perConnection = false): ReturnType<typeof setTimeout> {
     const t = setTimeout(() => {
       this.timers.delete(t);
+      this.connTimers.delete(t);
       fn();
     }, ms);
     this.timers.add(t);
-    if (perConnection) this.connTimers.push(t);
+    if (perConnection) this.connTimers.add(t);
     return t;
   }
 
@@ -766,7 +776,7 @@ export class ImClient {
     this.syncInFlight = false;
     this.outbox = [];
     for (const t of this.connTimers) { clearTimeout(t); this.timers.delete(t); }
-    this.connTimers = [];
+    this.connTimers.clear();
     if (this.outboxTimer) clearTimeout(this.outboxTimer);
     this.outboxTimer = null;
     if (this.gapTimer) clearTimeout(this.gapTimer);
@@ -775,7 +785,7 @@ export class ImClient {
 
   private opened(url: string): void {
     for (const t of this.connTimers) { clearTimeout(t); this.timers.delete(t); }
-    this.connTimers = [];
+    this.connTimers.clear();
     this.isOpen = true;
     this.counters.opens += 1;
     this.failedOpens = 0;
@@ -809,7 +819,7 @@ export class ImClient {
     if (!this.wanted) return;
     if (code === 1008 && /logout|session|revoked/i.test(reason)) {
       // ended on the server: a refresh tells whether this session is still good
-      this.refresh().then(() => this.retryLater(), () => undefined);
+      this.refresh().then(() => this.retryLater(), (e) => { if (!(e instanceof SessionEndedError)) this.retryLater(); });
       return;
     }
     if (code === 1008 && /token/i.test(reason)) {
@@ -831,9 +841,9 @@ export class ImClient {
 
   private retryLater(): void {
     if (!this.wanted) return;
-    const d = Math.min(this.opt.maxMs, this.opt.initialMs * 2 ** Math.min(this.attempts, 20));
+    const delay = backoffDelay(this.attempts, this.opt.initialMs, this.opt.maxMs);
     this.attempts += 1;
-    this.later(() => void this.openSocket(), d / 2 + Math.random() * d / 2);
+    this.later(() => void this.openSocket(), delay);
   }
 
   // ---- frames in
@@ -925,8 +935,7 @@ export class ImClient {
       if (RETRYABLE.has(f.code)) {
         p.waiting = true;
         p.sentOn = -1;
-        const d = Math.min(10_000, 250 * 2 ** Math.min(p.tries++, 6));
-        this.later(() => { p.waiting = false; this.pumpSends(); }, d / 2 + Math.random() * d / 2);
+        this.later(() => { p.waiting = false; this.pumpSends(); }, backoffDelay(p.tries++, 250, 10_000));
       } else {
         this.pending.delete(f.ref);
         p.reject(new ApiError(f.code, f.error, f.message));

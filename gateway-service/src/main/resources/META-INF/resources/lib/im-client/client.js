@@ -29,6 +29,14 @@ export function sessionOf(pair) {
         username: String(claims.username ?? ''),
     };
 }
+/**
+ * The wait before reconnect attempt `attempt` (0 first): a random time in [d/2, d] with
+ * d = min(maxMs, initialMs * 2^attempt), so that clients dropped together do not come back together.
+ */
+export function backoffDelay(attempt, initialMs, maxMs, random = Math.random) {
+    const d = Math.min(maxMs, initialMs * 2 ** Math.min(Math.max(0, attempt), 30));
+    return d / 2 + random() * (d / 2);
+}
 let counter = 0;
 function newClientMsgId() {
     const c = globalThis.crypto;
@@ -57,7 +65,7 @@ export class ImClient {
     openedBefore = false;
     connState = 'idle';
     timers = new Set();
-    connTimers = [];
+    connTimers = new Set();
     lastFrameAt = 0;
     readyWaiters = [];
     // ---- what the app has been told
@@ -592,11 +600,12 @@ export class ImClient {
     later(fn, ms, perConnection = false) {
         const t = setTimeout(() => {
             this.timers.delete(t);
+            this.connTimers.delete(t);
             fn();
         }, ms);
         this.timers.add(t);
         if (perConnection)
-            this.connTimers.push(t);
+            this.connTimers.add(t);
         return t;
     }
     async openSocket() {
@@ -674,7 +683,7 @@ export class ImClient {
             clearTimeout(t);
             this.timers.delete(t);
         }
-        this.connTimers = [];
+        this.connTimers.clear();
         if (this.outboxTimer)
             clearTimeout(this.outboxTimer);
         this.outboxTimer = null;
@@ -687,7 +696,7 @@ export class ImClient {
             clearTimeout(t);
             this.timers.delete(t);
         }
-        this.connTimers = [];
+        this.connTimers.clear();
         this.isOpen = true;
         this.counters.opens += 1;
         this.failedOpens = 0;
@@ -725,7 +734,8 @@ export class ImClient {
             return;
         if (code === 1008 && /logout|session|revoked/i.test(reason)) {
             // ended on the server: a refresh tells whether this session is still good
-            this.refresh().then(() => this.retryLater(), () => undefined);
+            this.refresh().then(() => this.retryLater(), (e) => { if (!(e instanceof SessionEndedError))
+                this.retryLater(); });
             return;
         }
         if (code === 1008 && /token/i.test(reason)) {
@@ -748,9 +758,9 @@ export class ImClient {
     retryLater() {
         if (!this.wanted)
             return;
-        const d = Math.min(this.opt.maxMs, this.opt.initialMs * 2 ** Math.min(this.attempts, 20));
+        const delay = backoffDelay(this.attempts, this.opt.initialMs, this.opt.maxMs);
         this.attempts += 1;
-        this.later(() => void this.openSocket(), d / 2 + Math.random() * d / 2);
+        this.later(() => void this.openSocket(), delay);
     }
     // ---- frames in
     onFrame(f) {
@@ -839,8 +849,7 @@ export class ImClient {
             if (RETRYABLE.has(f.code)) {
                 p.waiting = true;
                 p.sentOn = -1;
-                const d = Math.min(10_000, 250 * 2 ** Math.min(p.tries++, 6));
-                this.later(() => { p.waiting = false; this.pumpSends(); }, d / 2 + Math.random() * d / 2);
+                this.later(() => { p.waiting = false; this.pumpSends(); }, backoffDelay(p.tries++, 250, 10_000));
             }
             else {
                 this.pending.delete(f.ref);

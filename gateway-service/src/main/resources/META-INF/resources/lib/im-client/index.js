@@ -1,2 +1,2 @@
-export { ImClient, sessionOf } from './client.js';
+export { ImClient, backoffDelay, sessionOf } from './client.js';
 export { ApiError, SessionEndedError } from './errors.js';
