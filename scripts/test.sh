@@ -13,4 +13,9 @@ if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
 if [ ! -d system-tests/browser/node_modules/playwright-core ]; then
   (cd system-tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The client library's dev dependencies (typescript, ws), from its committed lock file: ClientLibraryIT
+# compiles the library and runs its node:test suite against the packaged services.
+if [ ! -d clients/js/node_modules/typescript ] || [ ! -d clients/js/node_modules/ws ]; then
+  (cd clients/js && npm ci --no-audit --no-fund --loglevel=error)
+fi
 exec ./mvnw -B -ntp verify "$@"

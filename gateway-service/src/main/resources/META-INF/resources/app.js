@@ -1,10 +1,19 @@
-// A small chat client of the public API: REST for accounts, contacts, groups and history, one WebSocket for live frames.
-// Every user-provided string reaches the page through textContent, never as HTML.
-'use strict';
+// The web chat page: its UI only. Everything of the protocol (REST calls, the WebSocket, reconnects,
+// resume by seq, de-duplication, acks, send retries, token refresh) is the client library's
+// (clients/js, served compiled from /lib/im-client/). Every user-provided string reaches the page
+// through textContent, never as HTML.
+import { ImClient } from '/lib/im-client/index.js';
 
 const $ = (id) => document.getElementById(id);
+// This tab's session and the last seq it was told (sessionStorage: one session per tab).
+const client = new ImClient({ session: JSON.parse(sessionStorage.getItem('im.session') || 'null') });
+client.on('session', (s) => {
+  if (s) sessionStorage.setItem('im.session', JSON.stringify(s)); else sessionStorage.removeItem('im.session');
+});
+client.on('seq', (seq) => { if (state.me) sessionStorage.setItem('im.seq.' + state.me.id, String(seq)); });
+client.on('ended', () => location.reload());
 const state = {
-  token: sessionStorage.getItem('im.token'), me: null, ws: null, typingSent: 0, retry: 0,
+  me: null,
   contacts: new Map(), // user id -> {id, username, nickname, unread, online}: the sidebar's people
   names: new Map(), // user id -> {username, nickname}: anyone seen (group members, requesters)
   friends: new Set(), blocked: new Set(),
@@ -13,19 +22,6 @@ const state = {
   groups: new Map(), // group id -> {id, name, owner_id, member_count, unread}
   peer: null, group: null, view: 0, // the open private conversation or group, and a counter of opened views
 };
-
-async function api(method, path, body) {
-  const headers = { 'Content-Type': 'application/json' };
-  if (state.token) headers.Authorization = 'Bearer ' + state.token;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = await res.json().catch(() => ({ code: res.status, message: res.statusText }));
-  if (!res.ok || json.code !== 0) {
-    const err = new Error(json.message || ('HTTP ' + res.status));
-    err.status = res.status;
-    throw err;
-  }
-  return json.data;
-}
 
 function el(tag, className, text) {
   const e = document.createElement(tag);
@@ -54,11 +50,8 @@ async function authenticate(kind) {
   const username = $('username').value.trim();
   const password = $('password').value;
   try {
-    const data = kind === 'register'
-      ? await api('POST', '/api/v1/users/register', { username, password })
-      : await api('POST', '/api/v1/users/login', { usernameOrEmail: username, password });
-    state.token = data.access_token;
-    sessionStorage.setItem('im.token', state.token);
+    if (kind === 'register') await client.register({ username, password });
+    else await client.login(username, password);
     await start();
   } catch (e) {
     $('auth-error').textContent = e.message;
@@ -67,22 +60,21 @@ async function authenticate(kind) {
 
 async function start() {
   try {
-    state.me = await api('GET', '/api/v1/users/profile');
+    state.me = await client.getProfile();
   } catch (e) {
-    sessionStorage.removeItem('im.token');
-    state.token = null;
+    client.setSession(null);
     return;
   }
   $('auth').hidden = true;
   $('app').hidden = false;
   $('me').textContent = state.me.nickname || state.me.username;
   await Promise.all([loadFriends().then(loadContacts), loadGroups()]);
-  connect();
+  const seq = sessionStorage.getItem('im.seq.' + state.me.id);
+  client.connect({ sinceSeq: seq === null ? undefined : Number(seq) }).catch((e) => notice(e.message));
 }
 
 async function logout() {
-  try { await api('POST', '/api/v1/users/logout'); } catch (e) { /* already gone */ }
-  sessionStorage.removeItem('im.token');
+  try { await client.logout(); } catch (e) { /* already gone */ }
   location.reload();
 }
 
@@ -98,7 +90,7 @@ function nameOf(id) {
   if (u && u.username) return u.nickname || u.username;
   if (!lookups.has(id)) {
     lookups.add(id);
-    api('GET', '/api/v1/users/' + id).then((found) => {
+    client.getUser(id).then((found) => {
       remember(found);
       for (const e of document.querySelectorAll('[data-user="' + id + '"]')) e.textContent = nameOf(id);
     }).catch(() => null);
@@ -121,7 +113,7 @@ function contact(id, username, nickname) {
 }
 
 async function loadContacts() {
-  const conversations = await api('GET', '/api/v1/messages/conversations?limit=50').catch(() => []);
+  const conversations = await client.getConversations(50).catch(() => []);
   for (const conv of conversations) {
     if (conv.user_id) contact(conv.user_id, conv.username, conv.nickname).unread = conv.unread_count || 0;
   }
@@ -131,10 +123,10 @@ async function loadContacts() {
 
 async function loadFriends() {
   const [friends, incoming, outgoing, blocks] = await Promise.all([
-    api('GET', '/api/v1/friends/list?page_size=100').catch(() => null),
-    api('GET', '/api/v1/friends/requests?direction=incoming').catch(() => null),
-    api('GET', '/api/v1/friends/requests?direction=outgoing').catch(() => null),
-    api('GET', '/api/v1/users/blocks').catch(() => null),
+    client.getFriends({ page_size: 100 }).catch(() => null),
+    client.getFriendRequests('incoming').catch(() => null),
+    client.getFriendRequests('outgoing').catch(() => null),
+    client.getBlocks().catch(() => null),
   ]);
   if (friends) {
     state.friends.clear();
@@ -172,7 +164,7 @@ async function loadFriends() {
 async function refreshPresence() {
   const ids = [...state.contacts.keys()];
   if (!ids.length) return;
-  const data = await api('GET', '/api/v1/presence?ids=' + ids.slice(0, 200).join(',')).catch(() => null);
+  const data = await client.getPresence(ids.slice(0, 200)).catch(() => null);
   for (const p of (data && data.presence) || []) {
     const c = state.contacts.get(p.user_id);
     if (c) c.online = p.online;
@@ -201,7 +193,7 @@ async function findUser(event) {
   event.preventDefault();
   const keyword = $('find').value.trim();
   if (!keyword) return;
-  const data = await api('GET', '/api/v1/users/list?page_size=20&keyword=' + encodeURIComponent(keyword)).catch(() => ({ users: [] }));
+  const data = await client.listUsers({ page_size: 20, keyword }).catch(() => ({ users: [] }));
   for (const u of data.users || []) {
     if (u.id !== state.me.id) contact(u.id, u.username, u.nickname);
   }
@@ -232,7 +224,7 @@ function renderRequests() {
 
 async function answerRequest(r, accept) {
   try {
-    const data = await api('POST', '/api/v1/friends/' + (accept ? 'accept' : 'reject'), { request_id: r.id });
+    const data = accept ? await client.acceptFriendRequest(r.id) : await client.rejectFriendRequest(r.id);
     if (accept && data && data.user) {
       contact(data.user.id, data.user.username, data.user.nickname);
       state.friends.add(data.user.id);
@@ -251,7 +243,7 @@ async function answerRequest(r, accept) {
 async function addFriend() {
   const id = state.peer;
   try {
-    const r = await api('POST', '/api/v1/friends/request', { to_user_id: id });
+    const r = await client.sendFriendRequest(id);
     if (r.status === 'accepted') {
       state.friends.add(id);
       for (const [rid, req] of state.requests) if (req.from_user_id === id) state.requests.delete(rid);
@@ -270,7 +262,7 @@ async function addFriend() {
 async function cancelRequest() {
   const id = state.peer;
   try {
-    await api('POST', '/api/v1/friends/reject', { request_id: state.outgoing.get(id) });
+    await client.rejectFriendRequest(state.outgoing.get(id));
   } catch (e) {
     notice(e.message);
   }
@@ -281,7 +273,7 @@ async function cancelRequest() {
 async function unfriend() {
   const id = state.peer;
   try {
-    await api('DELETE', '/api/v1/friends/' + id);
+    await client.removeFriend(id);
     state.friends.delete(id);
   } catch (e) {
     notice(e.message);
@@ -294,7 +286,7 @@ async function toggleBlock() {
   const id = state.peer;
   const blocking = !state.blocked.has(id);
   try {
-    await api(blocking ? 'POST' : 'DELETE', '/api/v1/users/' + id + '/block');
+    await (blocking ? client.block(id) : client.unblock(id));
     if (blocking) state.blocked.add(id); else state.blocked.delete(id);
     notice(blocking ? nameOf(id) + ' is blocked: their messages will not reach you' : nameOf(id) + ' is no longer blocked');
   } catch (e) {
@@ -306,8 +298,8 @@ async function toggleBlock() {
 // ---- groups -----------------------------------------------------------------------------
 async function loadGroups() {
   const [groups, unread] = await Promise.all([
-    api('GET', '/api/v1/groups').catch(() => null),
-    api('GET', '/api/v1/messages/unread/count').catch(() => null),
+    client.getGroups().catch(() => null),
+    client.getUnreadCount().catch(() => null),
   ]);
   if (!groups) return;
   const byGroup = (unread && unread.by_group) || {};
@@ -381,7 +373,7 @@ async function createGroup(event) {
   }
   const memberIds = [...$('group-pick').querySelectorAll('input:checked')].map((i) => Number(i.value));
   try {
-    const g = await api('POST', '/api/v1/groups', { name, member_ids: memberIds });
+    const g = await client.createGroup(name, memberIds);
     state.groups.set(g.id, Object.assign(g, { unread: 0 }));
     toggleGroupForm(false);
     renderGroups();
@@ -394,7 +386,7 @@ async function createGroup(event) {
 async function leaveGroup() {
   const id = state.group;
   try {
-    await api('DELETE', '/api/v1/groups/' + id + '/members/' + state.me.id);
+    await client.leaveGroup(id);
     state.groups.delete(id);
     closeView('You left the group');
     renderGroups();
@@ -405,7 +397,7 @@ async function leaveGroup() {
 
 // The details of a group (its members, with their names) for the open group's header.
 async function refreshGroup(id) {
-  const d = await api('GET', '/api/v1/groups/' + id).catch(() => null);
+  const d = await client.getGroup(id).catch(() => null);
   if (!d) return;
   for (const m of d.members || []) {
     if (m.username) state.names.set(m.user_id, { username: m.username, nickname: m.nickname });
@@ -419,7 +411,7 @@ async function refreshGroup(id) {
 let readTimer = null;
 function markGroupRead(id) {
   clearTimeout(readTimer);
-  readTimer = setTimeout(() => api('PUT', '/api/v1/messages/groups/' + id + '/read').catch(() => null), 300);
+  readTimer = setTimeout(() => client.markGroupRead(id).catch(() => null), 300);
 }
 
 // ---- the open conversation or group -----------------------------------------------------
@@ -475,11 +467,11 @@ function closeView(text) {
 async function openConversation(id) {
   const view = switchView(id, null);
   const c = state.contacts.get(id);
-  const history = await api('GET', '/api/v1/conversations/' + id + '/messages?limit=50').catch(() => []);
+  const history = await client.getConversationMessages(id, { limit: 50 }).catch(() => []);
   if (view !== state.view) return;
   showHistory(history.map((m) => ({ id: m.id, from: m.sender_id, content: m.content, read: m.is_read, status: m.status })));
   if (c && c.unread) {
-    await api('PUT', '/api/v1/messages/conversations/' + id + '/read').catch(() => null);
+    await client.markConversationRead(id).catch(() => null);
     c.unread = 0;
   }
   renderContacts();
@@ -491,7 +483,7 @@ async function openGroup(id) {
   const unread = listed ? listed.unread : 0;
   const [, history] = await Promise.all([
     refreshGroup(id),
-    api('GET', '/api/v1/groups/' + id + '/messages?limit=50').catch(() => []),
+    client.getGroupMessages(id, { limit: 50 }).catch(() => []),
   ]);
   if (view !== state.view) return;
   showHistory(history.map((m) => ({ id: m.id, from: m.sender_id, content: m.content, status: m.status, group: true })));
@@ -554,61 +546,59 @@ function markMine(ids, status) {
   }
 }
 
+// Sent through the library: it waits while offline and retries with the same client_msg_id after a
+// reconnect, so the message is stored once; the line shows "sending…" until the server has it.
 function sendMessage(event) {
   event.preventDefault();
   const content = $('text').value.trim();
-  if (!content || !(state.peer || state.group) || !state.ws || state.ws.readyState !== WebSocket.OPEN) return;
-  const clientId = 'web-' + Date.now() + '-' + Math.random().toString(36).slice(2, 8);
+  if (!content || !(state.peer || state.group)) return;
   const target = state.group ? { group_id: state.group } : { to: state.peer };
-  state.ws.send(JSON.stringify(Object.assign({ type: 'chat' }, target, { content, msg_type: 'text', client_msg_id: clientId })));
+  const { client_msg_id: clientId, result } = client.send(target, content);
   showMessage({ clientId, from: state.me.id, content, group: Boolean(state.group) });
   $('text').value = '';
+  const line = () => document.querySelector('#messages li[data-client="' + CSS.escape(clientId) + '"]');
+  result.then((r) => {
+    // only a message still on screen: the view may have changed since it was sent
+    if (line()) showMessage({ id: r.msg_id, clientId, from: state.me.id, content: '' });
+  }, (e) => {
+    const li = line();
+    if (li && !li.dataset.id) {
+      li.classList.add('failed');
+      li.querySelector('.meta').textContent = 'not sent: ' + e.message;
+    }
+  });
 }
 
 function typing() {
-  const now = Date.now();
-  if (state.peer && state.ws && state.ws.readyState === WebSocket.OPEN && now - state.typingSent > 2000) {
-    state.typingSent = now;
-    state.ws.send(JSON.stringify({ type: 'typing', to: state.peer }));
-  }
+  if (state.peer) client.typing(state.peer);
 }
 
 // ---- live frames ------------------------------------------------------------------------
-function connect() {
-  const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
-  const ws = new WebSocket(url, ['Bearer', state.token]);
-  state.ws = ws;
-  ws.onopen = () => {
-    if (state.connected) { loadFriends(); loadGroups(); } // frames missed while away
-    state.connected = true;
-    state.retry = 0;
-    $('conn-state').className = 'dot on';
-  };
-  ws.onclose = (e) => {
-    $('conn-state').className = 'dot off';
-    if (e.code === 1008 && /logout/.test(e.reason)) return;
-    state.retry = Math.min(state.retry + 1, 6);
-    setTimeout(connect, 500 * state.retry);
-  };
-  ws.onmessage = (e) => onFrame(JSON.parse(e.data));
-}
+// The library tells each message once, in seq order (`source` says whether it came live, from the
+// offline queue or from the resume sync) and acknowledges it itself. Unread badges count live
+// messages; after a reconnect they are read again from the server, which counted the missed ones.
+client.on('synced', ({ reconnect }) => {
+  $('conn-state').className = 'dot on';
+  if (reconnect) { loadFriends().then(loadContacts); loadGroups(); } // what changed while away
+});
+client.on('close', () => { $('conn-state').className = 'dot off'; });
+client.on('message', (m) => { if (m.group_id) onGroupChat(m); else onPrivateChat(m); });
 
 function onPrivateChat(f) {
-  const incoming = f.from !== state.me.id;
+  const incoming = !f.mine;
   const peer = incoming ? f.from : f.to;
-  if (incoming) state.ws.send(JSON.stringify({ type: 'ack', msg_ids: [f.msg_id] }));
   const known = state.contacts.has(peer);
   const c = contact(peer);
   if (!known) {
-    api('GET', '/api/v1/users/' + peer).then((u) => { contact(u.id, u.username, u.nickname); renderContacts(); }).catch(() => null);
+    client.getUser(peer).then((u) => { contact(u.id, u.username, u.nickname); renderContacts(); }).catch(() => null);
   }
   if (state.peer === peer) {
     showMessage({ id: f.msg_id, clientId: incoming ? null : f.client_msg_id, from: f.from, content: f.content });
     if (incoming) {
-      state.ws.send(JSON.stringify({ type: 'ack_read', msg_id: f.msg_id }));
+      client.markRead(f.msg_id);
       $('typing').textContent = '';
     }
-  } else if (incoming) {
+  } else if (incoming && f.source === 'live') {
     c.unread += 1;
   }
   renderContacts();
@@ -616,13 +606,12 @@ function onPrivateChat(f) {
 
 // A group's chat frame has group_id and no to: it belongs to the group's view, never to a private one.
 function onGroupChat(f) {
-  const incoming = f.from !== state.me.id;
-  if (incoming) state.ws.send(JSON.stringify({ type: 'ack', msg_ids: [f.msg_id] }));
+  const incoming = !f.mine;
   const g = state.groups.get(f.group_id);
   if (state.group === f.group_id) {
     showMessage({ id: f.msg_id, clientId: incoming ? null : f.client_msg_id, from: f.from, content: f.content, group: true });
     if (incoming) markGroupRead(f.group_id);
-  } else if (incoming && g) {
+  } else if (incoming && g && f.source === 'live') {
     g.unread += 1;
     renderGroups();
   }
@@ -671,57 +660,27 @@ function onFriend(f) {
 }
 
 let typingTimer = null;
-function onFrame(f) {
-  switch (f.type) {
-    case 'chat':
-      if (f.group_id) onGroupChat(f); else onPrivateChat(f);
-      break;
-    case 'ack': {
-      // only a message still on screen: the view may have changed since it was sent
-      const li = document.querySelector('#messages li[data-client="' + CSS.escape(String(f.client_msg_id)) + '"]');
-      if (li) showMessage({ id: f.msg_id, clientId: f.client_msg_id, from: state.me.id, content: '' });
-      break;
-    }
-    case 'delivered':
-      markMine(f.msg_ids || [], 'delivered');
-      break;
-    case 'read':
-      markMine(f.msg_ids || [], 'read');
-      break;
-    case 'typing':
-      if (f.from === state.peer && !state.blocked.has(f.from)) {
-        $('typing').textContent = nameOf(f.from) + ' is typing…';
-        clearTimeout(typingTimer);
-        typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 3000);
-      }
-      break;
-    case 'presence': {
-      const c = state.contacts.get(f.user_id);
-      if (c) { c.online = f.status === 'online'; renderContacts(); }
-      break;
-    }
-    case 'group':
-      onGroupEvent(f);
-      break;
-    case 'friend_request':
-      onFriendRequest(f);
-      break;
-    case 'friend':
-      onFriend(f);
-      break;
-    case 'error': {
-      console.warn('server error frame', f);
-      const li = f.ref ? document.querySelector('#messages li[data-client="' + CSS.escape(String(f.ref)) + '"]') : null;
-      if (li && !li.dataset.id) {
-        li.classList.add('failed');
-        li.querySelector('.meta').textContent = 'not sent: ' + (f.message || f.error);
-      }
-      break;
-    }
-    default:
-      break;
+client.on('delivered', (f) => markMine(f.msg_ids || [], 'delivered'));
+client.on('read', (f) => markMine(f.msg_ids || [], 'read'));
+client.on('deleted', (f) => {
+  const li = document.querySelector('#messages li[data-id="' + f.msg_id + '"]');
+  if (li) li.remove();
+});
+client.on('typing', (f) => {
+  if (f.from === state.peer && !state.blocked.has(f.from)) {
+    $('typing').textContent = nameOf(f.from) + ' is typing…';
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 3000);
   }
-}
+});
+client.on('presence', (f) => {
+  const c = state.contacts.get(f.user_id);
+  if (c) { c.online = f.status === 'online'; renderContacts(); }
+});
+client.on('group', onGroupEvent);
+client.on('friend_request', onFriendRequest);
+client.on('friend', onFriend);
+client.on('error', (f) => console.warn('server error frame', f));
 
 // ---- wiring -----------------------------------------------------------------------------
 $('auth-form').addEventListener('submit', (e) => { e.preventDefault(); authenticate('login'); });
@@ -739,4 +698,4 @@ $('unfriend').addEventListener('click', unfriend);
 $('block').addEventListener('click', toggleBlock);
 $('leave-group').addEventListener('click', leaveGroup);
 setInterval(() => refreshPresence().then(renderContacts), 15000);
-if (state.token) start();
+if (client.session) start();

@@ -1,0 +1,2 @@
+export { ImClient, backoffDelay, sessionOf } from './client.js';
+export { ApiError, SessionEndedError } from './errors.js';
