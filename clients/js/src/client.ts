@@ -817,13 +817,19 @@ export class ImClient {
     this.setState('closed');
     this.emit('close', { url, code, reason, wasOpen });
     if (!this.wanted) return;
-    if (code === 1008 && /logout|session|revoked/i.test(reason)) {
-      // ended on the server: a refresh tells whether this session is still good
+    if (code === 4401 || (code === 1008 && /logout|session|revoked/i.test(reason))) {
+      // ended on the server (4401: logout or a revoked refresh family): a refresh tells whether this session is still good
       this.refresh().then(() => this.retryLater(), (e) => { if (!(e instanceof SessionEndedError)) this.retryLater(); });
       return;
     }
     if (code === 1008 && /token/i.test(reason)) {
       this.refresh().then(() => this.retryLater(), () => this.retryLater());
+      return;
+    }
+    if (code === 4429) {
+      // too many sockets of this user on that gateway: wait longer before the next try
+      this.attempts = Math.max(this.attempts, 4);
+      this.retryLater();
       return;
     }
     if (!wasOpen) {
