@@ -586,7 +586,7 @@ function connect() {
   };
   ws.onclose = (e) => {
     $('conn-state').className = 'dot off';
-    if (e.code === 1008 && /logout/.test(e.reason)) return;
+    if (e.code === 4401 || (e.code === 1008 && /logout/.test(e.reason))) return; // session ended: log in again
     state.retry = Math.min(state.retry + 1, 6);
     setTimeout(connect, 500 * state.retry);
   };
