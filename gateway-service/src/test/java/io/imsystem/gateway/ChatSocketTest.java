@@ -253,6 +253,41 @@ class ChatSocketTest {
     }
 
     @Test
+    void syncAndTypingFramesCountAgainstTheCallsUnderWayToo() throws Exception {
+        try (WsTestClient s = connect(USERS.incrementAndGet())) {
+            for (int i = 0; i < 32; i++) {
+                s.send("{\"type\":\"chat\",\"to\":408,\"content\":\"x\",\"client_msg_id\":\"slow-" + i + "\"}");
+                Thread.sleep(40); // under the test's flood limit of 30 frames a second
+            }
+            s.send("{\"type\":\"sync\",\"since_seq\":0}");
+            s.send("{\"type\":\"typing\",\"to\":5}");
+            List<JsonNode> refused = s.drain(1500).stream().filter(f -> "error".equals(f.path("type").asText())).toList();
+            assertEquals(List.of("sync", "typing"), refused.stream().map(f -> f.path("ref").asText()).toList());
+            assertTrue(refused.stream().allMatch(f -> f.path("code").asInt() == 429));
+        }
+    }
+
+    @Test
+    void aSyncReplayStopsPagingOnceItsSocketHasClosed() throws Exception {
+        long user = USERS.incrementAndGet();
+        long peer = USERS.incrementAndGet();
+        List<JsonObject> timeline = new java.util.ArrayList<>();
+        for (int seq = 1; seq <= 1000; seq++) {
+            timeline.add(offlineEntry(100_000 + seq, seq, peer, user));
+        }
+        BackendStubs.timeline.put(user, timeline);
+        BackendStubs.syncDelayMillis = 150;
+        WsTestClient s = connect(user);
+        s.send("{\"type\":\"sync\",\"since_seq\":0}");
+        s.next("chat"); // the first page arrived: 9 more pages to go
+        s.close();
+        // Ten pages would take 1.5 s; give the replay twice that to go on if it did.
+        Thread.sleep(3000);
+        long calls = BackendStubs.syncCalls.get();
+        assertTrue(calls < 10, "paging stopped after the close (" + calls + " of 10 pages asked)");
+    }
+
+    @Test
     void badFramesGetErrorsAndTheConnectionStaysOpen() throws Exception {
         try (WsTestClient s = connect(USERS.incrementAndGet())) {
             s.send("{oops");
