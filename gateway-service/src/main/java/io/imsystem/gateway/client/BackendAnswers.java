@@ -16,9 +16,28 @@ public class BackendAnswers {
     }
 
     /** A backend answered something other than 200 where the gateway needs the data. */
-    public static final class BackendFailed extends RuntimeException {
+    public static class BackendFailed extends RuntimeException {
+        private final int status;
+
         public BackendFailed(String service, int status) {
             super(service + " answered " + status, null, false, false);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        /** The failure for a status: a 4xx is the caller's (never retried), anything else the backend's. */
+        static BackendFailed of(String service, int status) {
+            return status >= 400 && status < 500 ? new Refused(service, status) : new BackendFailed(service, status);
+        }
+    }
+
+    /** A 4xx: asking again would get the same answer, so fault tolerance does not retry it. */
+    public static final class Refused extends BackendFailed {
+        public Refused(String service, int status) {
+            super(service, status);
         }
     }
 
@@ -33,7 +52,7 @@ public class BackendAnswers {
         if (r.getStatus() != 200) {
             int status = r.getStatus();
             r.close();
-            throw new BackendFailed(service, status);
+            throw BackendFailed.of(service, status);
         }
         return bodyOf(r).path("data");
     }

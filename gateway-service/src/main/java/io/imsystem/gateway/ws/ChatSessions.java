@@ -3,7 +3,7 @@ package io.imsystem.gateway.ws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.imsystem.gateway.client.BackendAnswers;
+import io.imsystem.gateway.client.PresenceBackend;
 import io.imsystem.gateway.client.PresenceClient;
 import io.imsystem.gateway.config.GatewayConfig;
 import io.imsystem.gateway.config.GatewayIdentity;
@@ -12,14 +12,11 @@ import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,14 +39,14 @@ public class ChatSessions {
     private final GatewayConfig.Ws limits;
     private final String gatewayId;
     private final ObjectMapper mapper;
-    private final PresenceClient presence;
+    private final PresenceBackend presence;
     private final Replay replay;
     private final SocketWriter writer;
     private final InboundFrames inbound;
     /** Set at shutdown: presence hears `gateway-down` instead of one unregistration per socket. */
     private volatile boolean stopping;
 
-    public ChatSessions(GatewayConfig config, GatewayIdentity identity, ObjectMapper mapper, @RestClient PresenceClient presence,
+    public ChatSessions(GatewayConfig config, GatewayIdentity identity, ObjectMapper mapper, PresenceBackend presence,
             Replay replay, SocketWriter writer, InboundFrames inbound, MeterRegistry registry) {
         this.limits = config.ws();
         this.gatewayId = identity.id();
@@ -81,11 +78,6 @@ public class ChatSessions {
             return Uni.createFrom().voidItem();
         }
         return presence.register(c.bearer, new PresenceClient.Registration(c.id, c.userId, gatewayId))
-                .onItem().transformToUni(r -> {
-                    int status = BackendAnswers.statusOf(r);
-                    return status == 200 ? Uni.createFrom().voidItem()
-                            : Uni.createFrom().failure(new BackendAnswers.BackendFailed("presence-service", status));
-                })
                 .chain(() -> replay.firstOfflinePage(c))
                 .onFailure().recoverWithUni(e -> {
                     LOG.warnf("connection %s of user %d could not start: %s", c.id, c.userId, e.toString());
@@ -140,8 +132,8 @@ public class ChatSessions {
     private void drop(ClientConnection c) {
         if (registry.remove(c) && !stopping) {
             presence.unregister(c.id)
-                    .onFailure().retry().withBackOff(Duration.ofMillis(200)).atMost(3)
-                    .subscribe().with(Response::close,
+                    .subscribe().with(x -> {
+                    },
                             e -> LOG.warnf("could not unregister connection %s: %s (it expires with its heartbeat)", c.id, e.toString()));
         }
     }

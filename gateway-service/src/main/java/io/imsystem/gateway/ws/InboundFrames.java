@@ -8,7 +8,7 @@ import io.imsystem.common.api.ErrorCodes;
 import io.imsystem.common.wire.FrameBatch;
 import io.imsystem.gateway.client.BackendAnswers;
 import io.imsystem.gateway.client.FrameBatcher;
-import io.imsystem.gateway.client.MessageClient;
+import io.imsystem.gateway.client.MessageBackend;
 import io.imsystem.gateway.config.GatewayConfig;
 import io.imsystem.gateway.stream.Relay;
 import io.smallrye.mutiny.Uni;
@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * The client frames of API.md: one handler per frame type in one table ({@link FrameDispatch}), each
@@ -30,21 +29,18 @@ public class InboundFrames {
 
     private final GatewayConfig.Ws limits;
     private final ObjectMapper mapper;
-    private final MessageClient messages;
+    private final MessageBackend messages;
     private final FrameBatcher batcher;
-    private final BackendAnswers answers;
     private final Relay relay;
     private final Replay replay;
     private final SocketWriter writer;
     private final FrameDispatch dispatch;
 
-    public InboundFrames(GatewayConfig config, ObjectMapper mapper, @RestClient MessageClient messages, FrameBatcher batcher,
-            BackendAnswers answers, Relay relay, Replay replay, SocketWriter writer) {
+    public InboundFrames(GatewayConfig config, ObjectMapper mapper, MessageBackend messages, FrameBatcher batcher, Relay relay, Replay replay, SocketWriter writer) {
         this.limits = config.ws();
         this.mapper = mapper;
         this.messages = messages;
         this.batcher = batcher;
-        this.answers = answers;
         this.relay = relay;
         this.replay = replay;
         this.writer = writer;
@@ -125,8 +121,7 @@ public class InboundFrames {
         if (!frame.path("msg_id").canConvertToLong() || id <= 0) {
             return new FrameDispatch.Bad("msg_id: must be a message id", "ack_read");
         }
-        call(c, messages.read(c.bearer, id)).subscribe().with(r -> {
-            BackendAnswers.Failure f = answers.failureOf(r);
+        call(c, messages.read(c.bearer, id)).subscribe().with(f -> {
             if (f != null) {
                 error(c, f.status(), f.error(), f.message(), "ack_read");
             }

@@ -2,11 +2,10 @@ package io.imsystem.gateway.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imsystem.gateway.client.BackendAnswers;
-import io.imsystem.gateway.client.MessageClient;
+import io.imsystem.gateway.client.MessageBackend;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
+import java.util.List;
 
 /**
  * What a socket missed, page by page: the offline queue (first page during the handshake, the rest
@@ -17,14 +16,12 @@ public class Replay {
 
     static final int PAGE = 100;
 
-    private final MessageClient messages;
-    private final BackendAnswers answers;
+    private final MessageBackend messages;
     private final SocketWriter writer;
     private final ObjectMapper mapper;
 
-    public Replay(@RestClient MessageClient messages, BackendAnswers answers, SocketWriter writer, ObjectMapper mapper) {
+    public Replay(MessageBackend messages, SocketWriter writer, ObjectMapper mapper) {
         this.messages = messages;
-        this.answers = answers;
         this.writer = writer;
         this.mapper = mapper;
     }
@@ -34,8 +31,8 @@ public class Replay {
      * first at the open. Everything in it was stored before the client saw the open.
      */
     Uni<Void> firstOfflinePage(ClientConnection c) {
-        return messages.offline(c.bearer, 0, PAGE).onItem().transform(r -> {
-            JsonNode list = answers.dataOf("message-service", r).path("messages");
+        return messages.offline(c.bearer, 0, PAGE).onItem().transform(page -> {
+            List<JsonNode> list = page.messages();
             long last = 0;
             for (JsonNode m : list) {
                 last = Math.max(last, m.path("seq").asLong());
@@ -59,8 +56,8 @@ public class Replay {
         if (c.isGone()) {
             return Uni.createFrom().voidItem();
         }
-        return messages.offline(c.bearer, afterSeq, PAGE).onItem().transformToUni(r -> {
-            JsonNode list = answers.dataOf("message-service", r).path("messages");
+        return messages.offline(c.bearer, afterSeq, PAGE).onItem().transformToUni(page -> {
+            List<JsonNode> list = page.messages();
             long last = afterSeq;
             for (JsonNode m : list) {
                 last = Math.max(last, m.path("seq").asLong());
@@ -83,10 +80,9 @@ public class Replay {
         if (c.isGone()) {
             return Uni.createFrom().item(afterSeq);
         }
-        return messages.sync(c.bearer, afterSeq, PAGE).onItem().transformToUni(r -> {
-            JsonNode data = answers.dataOf("message-service", r);
+        return messages.sync(c.bearer, afterSeq, PAGE).onItem().transformToUni(page -> {
             long highest = afterSeq;
-            for (JsonNode m : data.path("messages")) {
+            for (JsonNode m : page.messages()) {
                 highest = Math.max(highest, m.path("seq").asLong());
                 long id = m.path("id").asLong();
                 if (!skipPushed || c.firstPush(id)) {
@@ -94,7 +90,7 @@ public class Replay {
                 }
             }
             long next = highest;
-            return data.path("has_more").asBoolean(false) && next > afterSeq
+            return page.hasMore() && next > afterSeq
                     ? sync(c, next, skipPushed)
                     : Uni.createFrom().item(next);
         });
