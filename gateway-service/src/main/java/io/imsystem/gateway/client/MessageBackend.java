@@ -39,7 +39,7 @@ public class MessageBackend {
     }
 
     @Retry(maxRetries = 2, delay = 100, abortOn = BackendAnswers.Refused.class)
-    @Timeout(5000)
+    @Timeout(10000)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 2000, skipOn = BackendAnswers.Refused.class)
     public Uni<OfflinePage> offline(String bearer, long afterSeq, int limit) {
         return client.offline(bearer, afterSeq, limit)
@@ -47,7 +47,7 @@ public class MessageBackend {
     }
 
     @Retry(maxRetries = 2, delay = 100, abortOn = BackendAnswers.Refused.class)
-    @Timeout(5000)
+    @Timeout(10000)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 2000, skipOn = BackendAnswers.Refused.class)
     public Uni<SyncPage> sync(String bearer, long afterSeq, int limit) {
         return client.sync(bearer, afterSeq, limit).onItem().transform(r -> {
@@ -59,7 +59,7 @@ public class MessageBackend {
 
     /** Marks one message read; answers null, or the failure the client is told in an error frame. */
     @Retry(maxRetries = 2, delay = 100, abortOn = BackendAnswers.Refused.class)
-    @Timeout(5000)
+    @Timeout(10000)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 2000, skipOn = BackendAnswers.Refused.class)
     public Uni<BackendAnswers.Failure> read(String bearer, long messageId) {
         return client.read(bearer, messageId).onItem().transform(r -> {
