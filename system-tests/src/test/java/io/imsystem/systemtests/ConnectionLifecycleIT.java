@@ -92,7 +92,7 @@ class ConnectionLifecycleIT {
     void framesSentTheMomentBothSocketsOpenAlwaysArriveLive() throws Exception {
         User alice = register();
         User bob = register();
-        int rounds = 150;
+        int rounds = Integer.getInteger("im.lifecycle.rounds", 150);
         int missedTyping = 0;
         int missedChat = 0;
         int markedOffline = 0;
