@@ -86,8 +86,8 @@ class LogoutTest {
             for (String gw : List.of(gwA, gwB)) {
                 List<StreamMessage<String, String, String>> entries = Api.entriesSince(redis, keys.gatewayStream(gw), since);
                 assertEquals(1, entries.size(), "one close entry per gateway, however many sockets it holds");
-                assertEquals(Map.of("type", "close", "user", String.valueOf(s.id()), "jti", jti, "reason", "logout"),
-                        entries.get(0).payload());
+                assertEquals(Map.of("type", "close", "user", String.valueOf(s.id()), "session", claim(s.accessToken(), "sid"),
+                        "jti", jti, "reason", "logout"), entries.get(0).payload(), "every socket of the session closes");
             }
             long logouts = Api.entriesSince(redis, keys.presenceEvents(), since).stream()
                     .filter(e -> "logout".equals(e.payload().get("type"))
@@ -96,6 +96,24 @@ class LogoutTest {
             assertEquals(1, logouts);
         } finally {
             redis.key().del(keys.route(s.id()), keys.gatewayStream(gwA), keys.gatewayStream(gwB));
+        }
+    }
+
+    @Test
+    void aReusedRefreshTokenTellsTheGatewaysToCloseTheSessionsSockets() {
+        Api.Session s = Api.registerUser();
+        String gw = "gw-test-" + UUID.randomUUID();
+        redis.hash(String.class).hset(keys.route(s.id()), Map.of("conn-1", gw));
+        long since = System.currentTimeMillis() - 1000;
+        try {
+            json().body(Map.of("refresh_token", s.refreshToken())).post("/api/v1/auth/refresh").then().statusCode(200);
+            json().body(Map.of("refresh_token", s.refreshToken())).post("/api/v1/auth/refresh").then().statusCode(401);
+            List<StreamMessage<String, String, String>> entries = Api.entriesSince(redis, keys.gatewayStream(gw), since);
+            assertEquals(1, entries.size());
+            assertEquals(Map.of("type", "close", "user", String.valueOf(s.id()), "session", claim(s.accessToken(), "sid"),
+                    "reason", "session revoked"), entries.get(0).payload());
+        } finally {
+            redis.key().del(keys.route(s.id()), keys.gatewayStream(gw));
         }
     }
 

@@ -31,6 +31,8 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
     public static final Map<Long, List<JsonObject>> timeline = new ConcurrentHashMap<>();
     public static volatile boolean presenceDown;
     public static volatile long offlineDelayMillis;
+    public static volatile long syncDelayMillis;
+    public static final AtomicLong syncCalls = new AtomicLong();
     private static final AtomicLong ids = new AtomicLong(5000);
 
     private Vertx vertx;
@@ -44,6 +46,8 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
         timeline.clear();
         presenceDown = false;
         offlineDelayMillis = 0;
+        syncDelayMillis = 0;
+        syncCalls.set(0);
     }
 
     @Override
@@ -76,10 +80,14 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
         router.get("/api/v1/messages/sync").handler(rc -> {
             long user = userOf(rc);
             long after = Long.parseLong(rc.request().getParam("after_seq", "0"));
+            int limit = Integer.parseInt(rc.request().getParam("limit", "100"));
+            syncCalls.incrementAndGet();
             JsonArray page = new JsonArray();
-            timeline.getOrDefault(user, List.of()).stream().filter(m -> m.getLong("seq") > after).forEach(page::add);
+            List<JsonObject> rest = timeline.getOrDefault(user, List.of()).stream().filter(m -> m.getLong("seq") > after).toList();
+            rest.stream().limit(limit).forEach(page::add);
             long next = page.stream().mapToLong(m -> ((JsonObject) m).getLong("seq")).max().orElse(after);
-            ok(rc, new JsonObject().put("messages", page).put("next_seq", next).put("has_more", false));
+            vertx.setTimer(Math.max(1, syncDelayMillis), t -> ok(rc, new JsonObject().put("messages", page).put("next_seq", next)
+                    .put("has_more", rest.size() > limit)));
         });
         // The gateway's batched frames: each item answered like the REST route would answer it.
         router.post("/internal/v1/messages/batch").handler(rc -> {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.jwt.Claims;
@@ -252,6 +253,41 @@ class ChatSocketTest {
     }
 
     @Test
+    void syncAndTypingFramesCountAgainstTheCallsUnderWayToo() throws Exception {
+        try (WsTestClient s = connect(USERS.incrementAndGet())) {
+            for (int i = 0; i < 32; i++) {
+                s.send("{\"type\":\"chat\",\"to\":408,\"content\":\"x\",\"client_msg_id\":\"slow-" + i + "\"}");
+                Thread.sleep(40); // under the test's flood limit of 30 frames a second
+            }
+            s.send("{\"type\":\"sync\",\"since_seq\":0}");
+            s.send("{\"type\":\"typing\",\"to\":5}");
+            List<JsonNode> refused = s.drain(1500).stream().filter(f -> "error".equals(f.path("type").asText())).toList();
+            assertEquals(List.of("sync", "typing"), refused.stream().map(f -> f.path("ref").asText()).toList());
+            assertTrue(refused.stream().allMatch(f -> f.path("code").asInt() == 429));
+        }
+    }
+
+    @Test
+    void aSyncReplayStopsPagingOnceItsSocketHasClosed() throws Exception {
+        long user = USERS.incrementAndGet();
+        long peer = USERS.incrementAndGet();
+        List<JsonObject> timeline = new java.util.ArrayList<>();
+        for (int seq = 1; seq <= 1000; seq++) {
+            timeline.add(offlineEntry(100_000 + seq, seq, peer, user));
+        }
+        BackendStubs.timeline.put(user, timeline);
+        BackendStubs.syncDelayMillis = 150;
+        WsTestClient s = connect(user);
+        s.send("{\"type\":\"sync\",\"since_seq\":0}");
+        s.next("chat"); // the first page arrived: 9 more pages to go
+        s.close();
+        // Ten pages would take 1.5 s; give the replay twice that to go on if it did.
+        Thread.sleep(3000);
+        long calls = BackendStubs.syncCalls.get();
+        assertTrue(calls < 10, "paging stopped after the close (" + calls + " of 10 pages asked)");
+    }
+
+    @Test
     void badFramesGetErrorsAndTheConnectionStaysOpen() throws Exception {
         try (WsTestClient s = connect(USERS.incrementAndGet())) {
             s.send("{oops");
@@ -272,6 +308,23 @@ class ChatSocketTest {
     void frameOver64KibClosesWith1009() throws Exception {
         try (WsTestClient s = connect(USERS.incrementAndGet())) {
             s.send("{\"type\":\"chat\",\"content\":\"" + "x".repeat(70_000) + "\"}");
+            assertEquals(1009, s.awaitClose());
+        }
+    }
+
+    @Test
+    void aMessageOverTheTransportsLimitClosesWith1009Too() throws Exception {
+        // Over quarkus.websockets-next max-message-size (256 KiB), in 64 KiB fragments: Vert.x fails it, not our check.
+        try (WsTestClient s = connect(USERS.incrementAndGet())) {
+            String chunk = "x".repeat(64 * 1024);
+            try {
+                for (int i = 0; i < 5; i++) {
+                    s.socket.sendText(chunk, false).join();
+                }
+                s.socket.sendText("}", true).join();
+            } catch (CompletionException e) {
+                // The server may close before the client has sent the rest: that is the point.
+            }
             assertEquals(1009, s.awaitClose());
         }
     }
@@ -319,9 +372,84 @@ class ChatSocketTest {
         try (WsTestClient first = connect(user, "jti-a", ""); WsTestClient second = connect(user, "jti-b", "")) {
             redis.stream(String.class).xadd(keys.gatewayStream("gw-test"), Map.of(StreamFields.TYPE, StreamFields.CLOSE,
                     StreamFields.USER, Long.toString(user), StreamFields.JTI, "jti-a", StreamFields.REASON, "logout"));
-            assertEquals(1008, first.awaitClose());
+            assertEquals(4401, first.awaitClose());
             second.send("{\"type\":\"heartbeat\"}");
             second.next("heartbeat_ack");
+        }
+    }
+
+    @Test
+    void closeEntryOfASessionClosesEverySocketOpenedWithAnyTokenOfIt() throws Exception {
+        long user = USERS.incrementAndGet();
+        String older = Jwt.issuer("im-system").subject(Long.toString(user)).claim("sid", "family-1")
+                .claim(Claims.jti.name(), "t-1").expiresIn(600).sign();
+        String refreshed = Jwt.issuer("im-system").subject(Long.toString(user)).claim("sid", "family-1")
+                .claim(Claims.jti.name(), "t-2").expiresIn(600).sign();
+        String otherSession = Jwt.issuer("im-system").subject(Long.toString(user)).claim("sid", "family-2")
+                .claim(Claims.jti.name(), "t-3").expiresIn(600).sign();
+        try (WsTestClient a = WsTestClient.open(ws + "?token=" + older); WsTestClient b = WsTestClient.open(ws + "?token=" + refreshed);
+                WsTestClient other = WsTestClient.open(ws + "?token=" + otherSession)) {
+            redis.stream(String.class).xadd(keys.gatewayStream("gw-test"), Map.of(StreamFields.TYPE, StreamFields.CLOSE,
+                    StreamFields.USER, Long.toString(user), StreamFields.SESSION, "family-1", StreamFields.JTI, "t-2",
+                    StreamFields.REASON, "session revoked"));
+            assertEquals(4401, a.awaitClose());
+            assertEquals(4401, b.awaitClose());
+            other.send("{\"type\":\"heartbeat\"}");
+            other.next("heartbeat_ack");
+            assertFalse(other.closeCode.isDone());
+        }
+    }
+
+    @Test
+    void framesForAUserThatArriveDuringTheHandshakeReachTheNewSocket() throws Exception {
+        long user = USERS.incrementAndGet();
+        long peer = USERS.incrementAndGet();
+        // The offline fetch of the handshake takes 600 ms: the route exists already, the socket not yet.
+        BackendStubs.offlineDelayMillis = 600;
+        java.util.concurrent.CompletableFuture<WsTestClient> opening = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> WsTestClient.open(ws + "?token=" + token(user, UUID.randomUUID().toString())));
+        for (int i = 0; i < 500 && BackendStubs.registrations.stream().noneMatch(r -> r.getLong("user_id") == user); i++) {
+            Thread.sleep(10);
+        }
+        assertFalse(opening.isDone(), "the handshake is still under way");
+        deliver(new JsonObject().put("type", "typing").put("from", peer).put("to", user).encode(),
+                Map.of(StreamFields.USERS, Long.toString(user)));
+        deliver(chat(77, peer, user, "during the handshake"),
+                Map.of(StreamFields.USERS, Long.toString(user), StreamFields.SEQS, "{\"" + user + "\":1}"));
+        try (WsTestClient s = opening.get(10, TimeUnit.SECONDS)) {
+            assertEquals(peer, s.next("typing").path("from").asLong());
+            JsonNode chat = s.next("chat");
+            assertEquals(77, chat.path("msg_id").asLong());
+            assertFalse(chat.path("offline").asBoolean());
+        }
+    }
+
+    @Test
+    void aUsersSocketsPastTheCapAreClosedWith4429() throws Exception {
+        long user = USERS.incrementAndGet();
+        List<WsTestClient> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                open.add(connect(user));
+            }
+            WsTestClient fourth = WsTestClient.open(ws + "?token=" + token(user, UUID.randomUUID().toString()));
+            open.add(fourth);
+            assertEquals(4429, fourth.awaitClose());
+            open.get(1).send("{\"type\":\"heartbeat\"}");
+            open.get(1).next("heartbeat_ack");
+            // A place frees up once a socket has closed.
+            String freed = BackendStubs.registrations.stream().filter(r -> r.getLong("user_id") == user)
+                    .map(r -> r.getString("conn_id")).findFirst().orElseThrow();
+            open.get(0).close();
+            for (int i = 0; i < 250 && !BackendStubs.unregistrations.contains(freed); i++) {
+                Thread.sleep(20);
+            }
+            WsTestClient again = connect(user);
+            open.add(again);
+            again.send("{\"type\":\"heartbeat\"}");
+            again.next("heartbeat_ack");
+        } finally {
+            open.forEach(WsTestClient::close);
         }
     }
 

@@ -7,6 +7,9 @@ import static org.hamcrest.Matchers.containsString;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 
 /** REST routing through the gateway: unchanged answers, our own forwarding headers, envelope errors. */
@@ -52,5 +55,18 @@ class RestRoutingTest {
         given().get("/health").then().statusCode(200).body("code", equalTo(0))
                 .body("data.status", equalTo("degraded")).body("data.checks.redis", equalTo("ok"))
                 .body("data.checks.auth", equalTo("down")).body("data.checks.message", equalTo("ok"));
+    }
+
+    @Test
+    void proxiedRoutesAreMeteredByTheirTemplateNotTheirRawPath() {
+        for (int id = 1; id <= 120; id++) {
+            given().put("/api/v1/messages/" + (900_000 + id) + "/read");
+            given().get("/api/v1/groups/" + (800_000 + id) + "/members");
+        }
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("uri=\"/api/v1/messages/{message_id}/read\""), "server side, by template");
+        assertTrue(metrics.contains("uri=\"/api/v1/groups/{group_id}/members\""));
+        assertFalse(metrics.contains("/api/v1/messages/900001"), "no raw path as a tag");
+        assertFalse(metrics.contains("/api/v1/groups/800001"));
     }
 }

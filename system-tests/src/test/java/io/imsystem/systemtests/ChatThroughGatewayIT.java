@@ -217,7 +217,7 @@ class ChatThroughGatewayIT {
         try (WsTestClient socket = connect(erin)) {
             awaitRouted(erin);
             given().header("Authorization", erin.bearer()).post("/api/v1/users/logout").then().statusCode(200);
-            assertEquals(1008, socket.closeCode.get(10, TimeUnit.SECONDS));
+            assertEquals(4401, socket.closeCode.get(10, TimeUnit.SECONDS), "session ended");
         }
         given().header("Authorization", erin.bearer()).get("/api/v1/users/profile")
                 .then().statusCode(401).body("error", equalTo("TOKEN_INVALID"));

@@ -84,7 +84,8 @@ public class AuthService {
 
     /**
      * Ends the session of this access token: the token is denied everywhere for the rest of its
-     * life, its refresh family is revoked, and the gateways close the sockets opened with it.
+     * life, its refresh family is revoked, and the gateways close every socket of the session (opened with
+     * any access token of the family).
      */
     public void logout(long userId, String jti, long expiresAtEpochSecond, String sessionId) {
         denylist.deny(jti, Instant.ofEpochSecond(expiresAtEpochSecond));
@@ -92,7 +93,7 @@ public class AuthService {
             sessions.revoke(userId, sessionId);
         }
         users.markSeen(userId, User.OFFLINE);
-        int gateways = events.closeSockets(userId, jti, "logout");
+        int gateways = events.closeSession(userId, sessionId, jti, "logout");
         events.loggedOut(userId);
         LOG.infof("user logged out id=%d gateways_told=%d", userId, gateways);
     }

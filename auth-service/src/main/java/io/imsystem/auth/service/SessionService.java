@@ -3,6 +3,7 @@ package io.imsystem.auth.service;
 import io.imsystem.auth.config.AuthConfig;
 import io.imsystem.auth.model.RefreshToken;
 import io.imsystem.auth.model.User;
+import io.imsystem.auth.stream.AuthEventsPublisher;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ErrorCodes;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,13 +29,15 @@ public class SessionService {
     private final Duration lifetime;
     private final TokenService tokens;
     private final TokenDenylist denylist;
+    private final AuthEventsPublisher events;
 
     /** A token pair just issued: the refresh value is handed to the client once and never stored. */
     public record Session(long userId, String username, String familyId, String refreshToken,
             TokenService.AccessToken access) {
     }
 
-    public SessionService(AuthConfig config, TokenService tokens, TokenDenylist denylist) {
+    public SessionService(AuthConfig config, TokenService tokens, TokenDenylist denylist, AuthEventsPublisher events) {
+        this.events = events;
         this.lifetime = config.refreshTokenLifetime();
         this.tokens = tokens;
         this.denylist = denylist;
@@ -103,7 +106,8 @@ public class SessionService {
 
     /**
      * A spent or revoked token came back: whoever holds the family may be a thief, so it dies,
-     * with the access tokens issued in it.
+     * with the access tokens issued in it and the sockets opened with them (thief's and victim's alike:
+     * both log in again).
      */
     private ApiException reused(RefreshToken token, List<RefreshToken> family, Instant now) {
         denyAccess(family);
@@ -111,7 +115,17 @@ public class SessionService {
         if (revoked > 0) {
             LOG.warnf("spent refresh token presented again: revoked its session user=%d tokens=%d", token.userId, revoked);
         }
+        closeSockets(token.userId, token.familyId);
         return invalid();
+    }
+
+    /** The tokens are denied already; a Redis failure here must not hide the refusal from the caller. */
+    private void closeSockets(long userId, String familyId) {
+        try {
+            events.closeSession(userId, familyId, null, "session revoked");
+        } catch (RuntimeException e) {
+            LOG.warnf("could not ask the gateways to close the sockets of a revoked session user=%d: %s", userId, e.toString());
+        }
     }
 
     private void denyAccess(List<RefreshToken> family) {

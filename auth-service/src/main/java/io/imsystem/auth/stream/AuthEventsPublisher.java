@@ -9,6 +9,7 @@ import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,7 +18,7 @@ import org.jboss.logging.Logger;
 /**
  * Tells the other services what auth did (docs/ARCHITECTURE.md): {@code login}/{@code logout} on
  * {@code im:presence:events}, a {@code close} entry on each gateway that holds a socket of a
- * user who logged out, and {@code deliver} entries with the contact frames (friend requests,
+ * session that ended (logout, reused refresh token), and {@code deliver} entries with the contact frames (friend requests,
  * accepts, removals) for the gateways holding a socket of the user they concern.
  */
 @ApplicationScoped
@@ -51,13 +52,24 @@ public class AuthEventsPublisher {
         presence(StreamFields.LOGOUT, userId);
     }
 
-    /** Asks every gateway holding a socket of the user to close the sockets opened with that token. */
-    public int closeSockets(long userId, String jti, String reason) {
-        return toGatewaysOf(userId, Map.of(
-                StreamFields.TYPE, StreamFields.CLOSE,
-                StreamFields.USER, Long.toString(userId),
-                StreamFields.JTI, jti,
-                StreamFields.REASON, reason));
+    /**
+     * Asks every gateway holding a socket of the user to close the sockets of a session that ended
+     * (close code 4401): every socket opened with a token of the refresh family {@code session} (the
+     * tokens' {@code sid}), and those opened with the token {@code jti} (a token without a session).
+     * Answers how many gateways were told.
+     */
+    public int closeSession(long userId, String session, String jti, String reason) {
+        Map<String, String> entry = new HashMap<>();
+        entry.put(StreamFields.TYPE, StreamFields.CLOSE);
+        entry.put(StreamFields.USER, Long.toString(userId));
+        entry.put(StreamFields.REASON, reason);
+        if (session != null && !session.isBlank()) {
+            entry.put(StreamFields.SESSION, session);
+        }
+        if (jti != null && !jti.isBlank()) {
+            entry.put(StreamFields.JTI, jti);
+        }
+        return toGatewaysOf(userId, entry);
     }
 
     /**

@@ -17,8 +17,12 @@ public final class StreamFields {
     public static final String SEQS = "seqs";
     /** deliver, optional: the connection that sent the message, which gets an ack instead. */
     public static final String EXCLUDE_CONN = "exclude_conn";
-    /** close: the user whose sockets close; jti, optional: only sockets opened with that token. */
+    /**
+     * close: the user whose sockets close; session, optional: only the sockets of that refresh family
+     * (the tokens' {@code sid}); jti, optional: also those opened with that token (a token without sid).
+     */
     public static final String USER = "user";
+    public static final String SESSION = "session";
     public static final String JTI = "jti";
     public static final String REASON = "reason";
 

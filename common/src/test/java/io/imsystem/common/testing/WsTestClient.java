@@ -25,6 +25,8 @@ public final class WsTestClient implements AutoCloseable {
 
     public final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** The reason of the server's close frame ("" when none; completed with the code). */
+    public final CompletableFuture<String> closeReason = new CompletableFuture<>();
     public final WebSocket socket;
 
     public WsTestClient(URI uri, WebSocket.Builder builder, boolean reading) {
@@ -55,12 +57,14 @@ public final class WsTestClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closeReason.complete(reason == null ? "" : reason);
                 closeCode.complete(statusCode);
                 return null;
             }
 
             @Override
             public void onError(WebSocket webSocket, Throwable error) {
+                closeReason.complete("");
                 closeCode.complete(-1);
             }
         }).join();

@@ -101,6 +101,14 @@ public interface GatewayConfig {
         @WithDefault("32")
         int maxInflightCalls();
 
+        /**
+         * Sockets one user may have open on this gateway (phones, tabs, desktop); the next one is closed
+         * with 4429 as soon as it opens.
+         */
+        @WithDefault("10")
+        @Min(1)
+        int maxConnectionsPerUser();
+
         /** Largest client frame; larger ones close the connection with 1009. */
         @WithDefault("65536")
         int maxFrameSize();

@@ -145,8 +145,8 @@ public class DeliveryConsumer {
             }
             sessions.deliver(entry.get(StreamFields.FRAME), users, seqs, entry.get(StreamFields.EXCLUDE_CONN));
         } else if (StreamFields.CLOSE.equals(type)) {
-            sessions.closeUser(Long.parseLong(entry.get(StreamFields.USER)), entry.get(StreamFields.JTI),
-                    entry.get(StreamFields.REASON));
+            sessions.closeSession(Long.parseLong(entry.get(StreamFields.USER)), entry.get(StreamFields.SESSION),
+                    entry.get(StreamFields.JTI), entry.get(StreamFields.REASON));
         }
     }
 

@@ -68,6 +68,6 @@ public class PresenceHeartbeats {
         } catch (RuntimeException e) {
             LOG.warnf("could not announce gateway-down: %s", e.toString());
         }
-        sessions.closeAll(1001, "server restarting, reconnect");
+        sessions.closeAll();
     }
 }

@@ -11,8 +11,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One open socket of one user, with what exactly-once delivery needs: the message ids already
- * pushed on it, and the live frames held back while the offline replay runs.
+ * One socket of one user, from its handshake on, with what exactly-once delivery needs: the
+ * message ids already pushed on it, and the live frames held back until its replay is done.
+ *
+ * <p>It exists before the socket does: the handshake registers it (in this gateway and with
+ * presence) and fetches the first page of the offline queue, so frames for the user that arrive
+ * before the client sees the open are held here, not lost. The socket is attached at the open.
  */
 final class ClientConnection {
 
@@ -20,25 +24,47 @@ final class ClientConnection {
     record Held(long msgId, long seq, String text) {
     }
 
-    private static final int REMEMBERED_IDS = 4096;
+    /** What to do with a frame meant for this socket. */
+    enum Admit {
+        /** Send it now. */
+        SEND,
+        /** Kept until the replay is done. */
+        HELD,
+        /** This message was pushed here already. */
+        DUPLICATE,
+        /** More is held back than a socket may queue: close it (what it missed stays in the offline queue). */
+        OVERFLOW
+    }
+
+    static final int REMEMBERED_IDS = 4096;
 
     final String id;
     final long userId;
     final String jti;
+    /** The token's refresh family ({@code sid}); every socket of a session closes when it ends. */
+    final String sessionId;
     final String bearer;
-    final WebSocketConnection socket;
-    final HttpConnection transport;
     /** When the token this socket was opened with expires, epoch millis (0: unknown). */
     final long expiresAtMillis;
+    final long createdMillis;
+    final int maxHeld;
     final AtomicInteger unflushed = new AtomicInteger();
-    /** Calls to message-service under way for this socket (bounded: a fast sender cannot pile up work). */
+    /** Calls to the services under way for this socket (bounded: a fast sender cannot pile up work). */
     final AtomicInteger inflightCalls = new AtomicInteger();
     final AtomicBoolean closing = new AtomicBoolean();
-    volatile long lastSeenMillis = System.currentTimeMillis();
+    volatile long lastSeenMillis;
+    volatile WebSocketConnection socket;
+    volatile HttpConnection transport;
+    /** The socket closed (or never opened): replays stop, nothing more is written. */
+    private volatile boolean gone;
+    /** Set during the handshake when the socket must be closed as soon as it opens (and with what). */
+    private volatile CloseCodes.Close refusal;
 
     private boolean live;
     private List<Held> held = new ArrayList<>();
-    private final Map<Long, Boolean> pushed = new LinkedHashMap<>(256, 0.75f, false) {
+    /** Replayed frames ready before the socket opened, sent first at the open. */
+    private List<String> early = new ArrayList<>();
+    private final Map<Long, Boolean> pushed = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
             return size() > REMEMBERED_IDS;
@@ -48,38 +74,87 @@ final class ClientConnection {
     private long frameWindowStart;
     private int framesInWindow;
     private int badFramesInRow;
+    /** Where the offline replay goes on after the open; negative when the first page was the last. */
+    volatile long offlineCursor = -1;
 
-    ClientConnection(String id, long userId, String jti, String bearer, WebSocketConnection socket, HttpConnection transport,
-            Long expiresAtSeconds) {
-        this.transport = transport;
-        this.expiresAtMillis = expiresAtSeconds == null ? 0 : expiresAtSeconds * 1000;
+    ClientConnection(String id, long userId, String jti, String sessionId, String bearer, Long expiresAtSeconds, int maxHeld,
+            long nowMillis) {
         this.id = id;
         this.userId = userId;
         this.jti = jti;
+        this.sessionId = sessionId;
         this.bearer = bearer;
+        this.expiresAtMillis = expiresAtSeconds == null ? 0 : expiresAtSeconds * 1000;
+        this.maxHeld = maxHeld;
+        this.createdMillis = nowMillis;
+        this.lastSeenMillis = nowMillis;
+    }
+
+    void attach(WebSocketConnection socket) {
         this.socket = socket;
     }
 
-    /**
-     * Decides what to do with a frame meant for this socket: hold it (replay still running), drop it
-     * (this message id was already pushed here) or send it now.
-     *
-     * @return true if the caller must send the frame now
-     */
-    synchronized boolean admitLive(long msgId, long seq, String text) {
-        if (!live) {
-            held.add(new Held(msgId, seq, text));
-            return false;
-        }
-        return firstPush(msgId);
+    boolean opened() {
+        return socket != null;
     }
 
-    /** For replayed messages: true the first time this message id is pushed on this socket. */
+    void gone() {
+        gone = true;
+    }
+
+    /** The socket's close callback ran. */
+    boolean socketClosed() {
+        return gone;
+    }
+
+    boolean isGone() {
+        return gone || closing.get();
+    }
+
+    /** Remembers that the socket must close as soon as it opens; the first reason wins. */
+    synchronized void refuse(CloseCodes.Close close) {
+        if (refusal == null) {
+            refusal = close;
+        }
+    }
+
+    CloseCodes.Close refusal() {
+        return refusal;
+    }
+
+    /**
+     * Decides what to do with a live frame meant for this socket: hold it (replay still running),
+     * drop it (this message id was already pushed here) or send it now.
+     */
+    synchronized Admit admitLive(long msgId, long seq, String text) {
+        if (!live) {
+            if (held.size() >= maxHeld) {
+                return Admit.OVERFLOW;
+            }
+            held.add(new Held(msgId, seq, text));
+            return Admit.HELD;
+        }
+        return firstPush(msgId) ? Admit.SEND : Admit.DUPLICATE;
+    }
+
+    /** True the first time this message id is pushed on this socket (ids {@code <= 0}: not a message, always true). */
     synchronized boolean firstPush(long msgId) {
         if (msgId <= 0) {
             return true;
         }
         return pushed.putIfAbsent(msgId, Boolean.TRUE) == null;
+    }
+
+    /** Keeps a replayed frame made before the socket opened (the caller checked {@link #firstPush}). */
+    synchronized void early(String text) {
+        early.add(text);
+    }
+
+    /** The replayed frames made before the open, in order; later calls answer nothing. */
+    synchronized List<String> takeEarly() {
+        List<String> out = early;
+        early = List.of();
+        return out;
     }
 
     /** Ends the replay: returns the held frames not yet pushed, in seq order, and lets later frames through. */
@@ -94,6 +169,10 @@ final class ClientConnection {
         }
         held = List.of();
         return out;
+    }
+
+    synchronized boolean isLive() {
+        return live;
     }
 
     /** Counts an inbound frame; false when the client sends more than the limit per second. */
@@ -112,5 +191,15 @@ final class ClientConnection {
 
     synchronized void goodFrame() {
         badFramesInRow = 0;
+    }
+
+    /** Whether this socket belongs to the session (or, for a token without {@code sid}, to the token) that ended. */
+    boolean belongsTo(String session, String tokenId) {
+        boolean bySession = session != null && !session.isEmpty();
+        boolean byToken = tokenId != null && !tokenId.isEmpty();
+        if (!bySession && !byToken) {
+            return true;
+        }
+        return (bySession && session.equals(sessionId)) || (byToken && tokenId.equals(jti));
     }
 }

@@ -1,5 +1,6 @@
 package io.imsystem.gateway.ws;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,6 +34,15 @@ final class Frames {
         f.put("timestamp", epochSeconds(m.path("created_at").asText(null)));
         f.put("offline", offline);
         return f;
+    }
+
+    /** The JSON text of a frame. */
+    static String write(ObjectMapper mapper, JsonNode frame) {
+        try {
+            return mapper.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static ObjectNode error(ObjectMapper mapper, int code, String error, String message, String ref) {

@@ -20,8 +20,10 @@ import io.smallrye.mutiny.Uni;
 public class UpgradeGuard implements HttpUpgradeCheck {
 
     private final Set<String> allowedOrigins;
+    private final ChatSessions sessions;
 
-    public UpgradeGuard(GatewayConfig config) {
+    public UpgradeGuard(GatewayConfig config, ChatSessions sessions) {
+        this.sessions = sessions;
         this.allowedOrigins = config.ws().allowedOrigins().stream().map(UpgradeGuard::normalize).collect(Collectors.toSet());
     }
 
@@ -56,14 +58,19 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         } catch (NumberFormatException | NullPointerException e) {
             return CheckResult.rejectUpgrade(401);
         }
-        context.userData().put(ChatSessions.USER_ID, userId);
-        context.userData().put(ChatSessions.JTI, jwt.getTokenID());
-        context.userData().put(ChatSessions.BEARER, "Bearer " + jwt.getRawToken());
-        context.userData().put(ChatSessions.TRANSPORT, context.httpRequest().connection());
-        context.userData().put(ChatSessions.EXPIRES_AT, jwt.getExpirationTime());
+        Object sid = jwt.getClaim("sid");
+        ClientConnection c = sessions.newConnection(userId, jwt.getTokenID(), sid == null ? null : sid.toString(),
+                "Bearer " + jwt.getRawToken(), jwt.getExpirationTime());
+        c.transport = context.httpRequest().connection();
+        context.userData().put(ChatSessions.CONNECTION, c);
         if (since != null) {
             context.userData().put(ChatSessions.SINCE_SEQ, since);
         }
+        // Live before the client sees the open: route registered, first offline page fetched (docs/ARCHITECTURE.md).
+        return sessions.prepare(c).chain(() -> permit(context));
+    }
+
+    private static Uni<CheckResult> permit(HttpUpgradeContext context) {
         // "Sec-WebSocket-Protocol: Bearer <jwt>" is one odd protocol name: answer it with itself.
         String protocol = context.httpRequest().getHeader("Sec-WebSocket-Protocol");
         if (protocol != null && protocol.startsWith("Bearer ") && !protocol.contains(",")) {
