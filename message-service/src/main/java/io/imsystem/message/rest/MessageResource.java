@@ -1,5 +1,9 @@
 package io.imsystem.message.rest;
 
+import io.imsystem.common.limit.RateLimit;
+import io.imsystem.common.limit.RateLimitOpenApi;
+import io.imsystem.common.limit.RateLimiter;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.common.redis.StreamFields;
@@ -60,6 +64,8 @@ public class MessageResource {
     @Inject
     ConversationService conversations;
 
+    @RateLimit(RateLimiter.SEND)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.SEND)
     @POST
     @Path("/send")
     @Operation(summary = "Send a private or group message", description = "receiver_id or group_id, exactly one. Idempotent per sender by "
@@ -71,6 +77,8 @@ public class MessageResource {
         return ApiResponse.ok(messages.send(me.id(), request, connectionId));
     }
 
+    @RateLimit(RateLimiter.SYNC)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.SYNC)
     @GET
     @Path("/sync")
     @Operation(summary = "Messages after a seq, in seq order")
