@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.imsystem.common.limit.RateLimiter;
+import io.imsystem.common.redis.Keys;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +35,19 @@ class RateLimitTest {
                     "im.rate-limit.limits.friend-request.burst", "2",
                     "im.rate-limit.limits.friend-request.per-minute", "0.1");
         }
+    }
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    Keys keys;
+
+    /** A fresh user whose bucket is fresh too: user ids start again after each run's clean schema, the buckets in Redis do not. */
+    private Api.Session freshUser() {
+        Api.Session s = Api.registerUserFrom(newAddress());
+        redis.key().del(keys.rateLimit(RateLimiter.FRIEND_REQUEST, RateLimiter.user(s.id())));
+        return s;
     }
 
     private static Response register(String address) {
@@ -87,10 +104,10 @@ class RateLimitTest {
 
     @Test
     void friendRequestsArePerUser() {
-        Api.Session a = Api.registerUserFrom(newAddress());
-        Api.Session b = Api.registerUserFrom(newAddress());
-        Api.Session c = Api.registerUserFrom(newAddress());
-        Api.Session d = Api.registerUserFrom(newAddress());
+        Api.Session a = freshUser();
+        Api.Session b = freshUser();
+        Api.Session c = freshUser();
+        Api.Session d = freshUser();
         Response first = Api.requestFriend(a, b.id(), null);
         first.then().statusCode(200);
         assertEquals("2", first.header("X-RateLimit-Limit"));
