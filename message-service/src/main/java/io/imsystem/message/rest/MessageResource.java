@@ -89,7 +89,9 @@ public class MessageResource {
 
     @GET
     @Path("/offline")
-    @Operation(summary = "Undelivered incoming messages, oldest first")
+    @Operation(summary = "Undelivered incoming messages, oldest first", description = "The queue holds a user's newest "
+            + "MESSAGE_OFFLINE_MAX (1000) undelivered messages: total is at most that, and overflow counts the older undelivered "
+            + "ones beyond it, which are not lost: sync returns them.")
     public ApiResponse<OfflineList> offline(@QueryParam("after_seq") String afterSeq, @QueryParam("afterSeq") String afterSeqCamel,
             @QueryParam("limit") String limit) {
         return ApiResponse.ok(timeline.offline(me.id(), Paging.cursor("after_seq", Paging.either(afterSeq, afterSeqCamel)), Paging.limit(limit, 100)));
