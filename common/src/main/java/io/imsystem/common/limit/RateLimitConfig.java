@@ -17,6 +17,13 @@ public interface RateLimitConfig {
     @WithDefault("true")
     boolean enabled();
 
+    /**
+     * Client addresses (exact, or CIDR like {@code 10.0.0.0/8}) whose per-address buckets are skipped:
+     * trusted clients that register or log in many users at once, such as a load generator
+     * (RATE_LIMIT_EXEMPT_ADDRESSES). Per-user buckets still hold for their users.
+     */
+    java.util.Optional<java.util.List<String>> exemptAddresses();
+
     /** The buckets by name (send, sync, presence, friend-request, group-create, group-members, register, login). */
     Map<String, Bucket> limits();
 
