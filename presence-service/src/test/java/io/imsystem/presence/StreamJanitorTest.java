@@ -108,8 +108,11 @@ class StreamJanitorTest {
         redis.execute("XADD", live, old + "-0", "type", "deliver", "frame", "{}");
         String fresh = keys.gatewayStream(newGatewayId());
         add(fresh, 1);
+        String neverUsed = keys.gatewayStream(newGatewayId());
+        redis.execute("XGROUP", "CREATE", neverUsed, "gateway", "0", "MKSTREAM");
         janitor.clean();
         assertTrue(!exists(gone), "no connection and nothing added for a minute: gone");
+        assertTrue(exists(neverUsed), "a gateway that just started and has no socket yet keeps its group");
         assertTrue(exists(live), "a gateway with connections is alive, however old its entries");
         assertTrue(exists(fresh), "something was added just now: not yet");
     }

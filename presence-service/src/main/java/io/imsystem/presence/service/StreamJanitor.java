@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
  * <li>a stream no group reads keeps its entries for {@code retention};</li>
  * <li>a gateway's stream {@code im:gw:<pod>} is deleted, with its group, once presence lists no
  * connection on that gateway and nothing was added to it for {@code dead-after}: the gateway is gone
- * (killed, or replaced by a rollout under a new name). A live gateway recreates its group on NOGROUP.</li>
+ * (killed, or replaced by a rollout under a new name). A live gateway recreates its group on NOGROUP. A
+ * stream that never had an entry (a gateway that never held a socket) is left: it holds nothing but its group.</li>
  * </ul>
  * Nothing acknowledged is kept and nothing unacknowledged is trimmed; what a gateway never delivered
  * is still undelivered in MySQL (offline queue, sync).
@@ -95,8 +96,13 @@ public class StreamJanitor {
         if (info == null) {
             return false;
         }
-        long last = millisOf(field(info, "last-generated-id").toString());
-        return now - last > config.deadAfter().toMillis();
+        String lastId = field(info, "last-generated-id").toString();
+        if ("0-0".equals(lastId)) {
+            // Never had an entry: a gateway that just started (or recreated its group) and has no socket
+            // yet. Deleting it would only make the gateway create it again; it holds no entries.
+            return false;
+        }
+        return now - millisOf(lastId) > config.deadAfter().toMillis();
     }
 
     /** Trims one stream as a pass would; answers how many entries went. */
@@ -120,7 +126,10 @@ public class StreamJanitor {
                 String keep = field(g, "last-delivered-id").toString();
                 if (field(g, "pending").toLong() > 0) {
                     Response pending = redis.execute("XPENDING", stream, field(g, "name").toString());
-                    keep = pending.get(1).toString();
+                    // null when the entries were acknowledged meanwhile: then the last delivered one holds
+                    if (pending != null && pending.get(1) != null) {
+                        keep = pending.get(1).toString();
+                    }
                 }
                 if (floor == null || compare(keep, floor) < 0) {
                     floor = keep;
