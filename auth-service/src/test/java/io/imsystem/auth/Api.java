@@ -53,6 +53,15 @@ final class Api {
         return Session.of(r, name);
     }
 
+    /** Registers a fresh user from the given client address (as the gateway forwards it). */
+    static Session registerUserFrom(String address) {
+        String name = newName();
+        Response r = json().header("X-Forwarded-For", address).body(Map.of("username", name, "password", PASSWORD))
+                .post("/api/v1/users/register");
+        r.then().statusCode(200);
+        return Session.of(r, name);
+    }
+
     static Response login(String usernameOrEmail, String password, String address) {
         return json().header("X-Forwarded-For", address)
                 .body(Map.of("usernameOrEmail", usernameOrEmail, "password", password))

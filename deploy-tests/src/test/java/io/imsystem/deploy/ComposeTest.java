@@ -33,6 +33,17 @@ class ComposeTest {
     }
 
     @Test
+    void redisHasAMemoryCapBelowItsLimitAndEvictsNothing() {
+        List<String> command = Yaml.strings(Yaml.at(services.get("redis"), "command"));
+        int cap = command.indexOf("--maxmemory");
+        assertTrue(cap >= 0, "redis sets --maxmemory: " + command);
+        long capMb = Long.parseLong(command.get(cap + 1).replace("mb", ""));
+        long limitMb = Long.parseLong(String.valueOf(Yaml.map(services.get("redis")).get("mem_limit")).replace("m", ""));
+        assertTrue(capMb < limitMb, "maxmemory " + capMb + " below mem_limit " + limitMb);
+        assertEquals("noeviction", command.get(command.indexOf("--maxmemory-policy") + 1));
+    }
+
+    @Test
     void everyContainerHasAHealthcheck() {
         services.forEach((name, svc) -> {
             List<String> test = Yaml.strings(Yaml.at(svc, "healthcheck", "test"));

@@ -333,6 +333,14 @@ class KubernetesManifestsTest {
             assertEquals("redis", redisHost);
             Map<String, Object> env = r.environment(mainContainer(r.get("StatefulSet", "mariadb")));
             assertSecretRef(env, "MARIADB_PASSWORD", "im-db", overlay + ": mariadb");
+            // Redis has a memory cap below its container's limit, and refuses writes at it instead of evicting state.
+            Map<String, Object> redis = mainContainer(r.get("StatefulSet", "redis"));
+            List<String> args = Yaml.strings(redis.get("args"));
+            int cap = args.indexOf("--maxmemory");
+            assertTrue(cap >= 0, overlay + ": redis sets --maxmemory " + args);
+            assertTrue(bytes(args.get(cap + 1).replace("mb", "Mi")) < bytes(Yaml.str(redis, "resources", "limits", "memory")),
+                    overlay + ": maxmemory below the container's memory limit");
+            assertEquals("noeviction", args.get(args.indexOf("--maxmemory-policy") + 1), overlay + ": redis policy");
         } else {
             assertTrue(r.find("StatefulSet", "redis").isEmpty(), overlay + ": managed install runs no Redis either");
             assertNotEquals("mariadb", dbHost, overlay + ": DB_HOST must name the managed database");

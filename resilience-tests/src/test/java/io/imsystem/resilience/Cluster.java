@@ -52,6 +52,8 @@ final class Cluster {
         // A slow reader is closed after this many unflushed frames (default 1000): a smaller number
         // lets the slow-client test fill it with a few hundred messages.
         env.put("WS_MAX_PENDING_FRAMES", "100");
+        // Streams are trimmed every second (default 30 s), so MemoryIT sees Redis flat within a few seconds.
+        env.put("STREAM_JANITOR_INTERVAL", "1s");
         // -Dim.extraEnv=K=V,K2=V2 adds settings for every service, e.g. to try a fix without a rebuild.
         for (String kv : System.getProperty("im.extraEnv", "").split(",")) {
             if (kv.contains("=")) {

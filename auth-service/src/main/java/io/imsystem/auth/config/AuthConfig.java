@@ -32,7 +32,7 @@ public interface AuthConfig {
 
     /** Throttling of failed logins, counted in Redis over a fixed window. */
     interface Login {
-        /** Failures allowed per account (or per unknown login name) in one window. */
+        /** Failures allowed per account (or per unknown login name) from one client address in one window. */
         @WithDefault("5")
         @Min(1)
         int maxFailuresPerAccount();
@@ -46,5 +46,20 @@ public interface AuthConfig {
         @WithDefault("15m")
         @WithConverter(GoDurationConverter.class)
         Duration window();
+
+        /** Failures of one account from all addresses (except those it logged in from) before every attempt waits. */
+        @WithDefault("20")
+        @Min(1)
+        int backoffAfter();
+
+        /** The first wait between attempts once backing off; it doubles with each further failure. */
+        @WithDefault("30s")
+        @WithConverter(GoDurationConverter.class)
+        Duration backoff();
+
+        /** The longest wait between attempts while backing off. */
+        @WithDefault("15m")
+        @WithConverter(GoDurationConverter.class)
+        Duration backoffMax();
     }
 }

@@ -1,5 +1,9 @@
 package io.imsystem.auth.rest;
 
+import io.imsystem.common.limit.RateLimit;
+import io.imsystem.common.limit.RateLimitOpenApi;
+import io.imsystem.common.limit.RateLimiter;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import io.imsystem.auth.rest.dto.AddFriendRequest;
 import io.imsystem.auth.rest.dto.AnswerFriendRequest;
 import io.imsystem.auth.rest.dto.FriendRequestView;
@@ -39,6 +43,8 @@ public class FriendResource {
         this.currentUser = currentUser;
     }
 
+    @RateLimit(RateLimiter.FRIEND_REQUEST)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.FRIEND_REQUEST)
     @POST
     @Path("request")
     @Operation(summary = "Ask another user to be friends, with an optional message (at most 200 characters)",

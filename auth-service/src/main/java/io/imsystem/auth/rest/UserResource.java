@@ -1,5 +1,9 @@
 package io.imsystem.auth.rest;
 
+import io.imsystem.common.limit.RateLimit;
+import io.imsystem.common.limit.RateLimitOpenApi;
+import io.imsystem.common.limit.RateLimiter;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import io.imsystem.auth.rest.dto.AuthView;
 import io.imsystem.auth.rest.dto.LoginRequest;
 import io.imsystem.auth.rest.dto.PublicUserView;
@@ -48,6 +52,8 @@ public class UserResource {
         this.currentUser = currentUser;
     }
 
+    @RateLimit(value = RateLimiter.REGISTER, by = RateLimit.By.ADDRESS)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.REGISTER)
     @POST
     @Path("register")
     @Operation(summary = "Create an account and log it in", description = "Answers the own user, an access token and a refresh token.")
@@ -55,6 +61,8 @@ public class UserResource {
         return ApiResponse.ok(auth.register(request));
     }
 
+    @RateLimit(value = RateLimiter.LOGIN, by = RateLimit.By.ADDRESS)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.LOGIN)
     @POST
     @Path("login")
     @Operation(summary = "Log in with a username or an email and the password",

@@ -63,12 +63,13 @@ public class AuthService {
         // Known accounts by their canonical name, so that username and email logins share one count.
         String account = user.map(u -> "user:" + u.usernameLower)
                 .orElseGet(() -> "name:" + Hashes.sha256Hex(name.toLowerCase(Locale.ROOT)));
-        throttle.check(account, clientAddress);
+        // Reserved before bcrypt, atomically: parallel guesses cannot get more than the limit.
+        LoginThrottle.Attempt attempt = throttle.reserve(account, clientAddress);
         if (!passwords.matches(request.password(), user.map(u -> u.passwordHash).orElse(null))) {
-            throttle.recordFailure(account, clientAddress);
             LOG.infof("login failed known_account=%s", user.isPresent());
             throw ApiException.unauthorized(ErrorCodes.INVALID_CREDENTIALS, "invalid username/email or password");
         }
+        throttle.succeeded(attempt);
         UserView view = users.markSeen(user.get().id, User.ONLINE);
         LOG.infof("user logged in id=%d", view.id());
         return signIn(view);

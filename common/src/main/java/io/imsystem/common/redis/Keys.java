@@ -77,6 +77,11 @@ public class Keys {
         return p + "im:auth:blocks-ver:" + userId;
     }
 
+    /** A token bucket of the shared rate limiter: limit name and whose bucket (a user id or a client address). */
+    public String rateLimit(String limit, String subject) {
+        return p + "im:limit:" + limit + ":" + subject;
+    }
+
     /** Any other key of a service's own, under the same prefix. */
     public String of(String suffix) {
         return p + suffix;

@@ -66,6 +66,16 @@ public final class LuaScript {
         }
     }
 
+    /** Runs the script once without blocking (the source again on NOSCRIPT). */
+    public io.smallrye.mutiny.Uni<Response> send(Redis redis, List<String> keys, List<String> args) {
+        return redis.send(call(keys, args)).onFailure(LuaScript::isNoScript).recoverWithUni(() -> {
+            Request r = Request.cmd(Command.EVAL).arg(source).arg(keys.size());
+            keys.forEach(r::arg);
+            args.forEach(r::arg);
+            return redis.send(r);
+        });
+    }
+
     /**
      * Sends {@code requests} in one pipelined round trip; when one failed with NOSCRIPT, loads
      * {@code scripts} and sends them all again (so the scripts of such a pipeline must bear running twice).

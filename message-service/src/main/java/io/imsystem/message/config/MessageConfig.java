@@ -25,6 +25,14 @@ public interface MessageConfig {
     @Max(5000)
     int groupMaxMembers();
 
+    /**
+     * Incoming undelivered messages one user's offline queue holds (the newest ones); older undelivered
+     * messages are not lost: they stay in the timeline, reachable through sync (MESSAGE_OFFLINE_MAX).
+     */
+    @WithDefault("1000")
+    @jakarta.validation.constraints.Min(100)
+    int offlineMax();
+
     Users users();
 
     Cache cache();

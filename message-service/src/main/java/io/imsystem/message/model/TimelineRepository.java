@@ -42,6 +42,13 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
                 .getResultList());
     }
 
+    /** The seq of the {@code n}th newest undelivered incoming message of the user, if there are that many. */
+    public java.util.Optional<Long> nthNewestUndeliveredSeq(long userId, int n) {
+        return getEntityManager().createQuery("select t.seq from TimelineEntry t where t.userId = :user and t.delivered = false "
+                        + "and t.outgoing = false and t.hidden = false order by t.seq desc", Long.class)
+                .setParameter("user", userId).setFirstResult(n - 1).setMaxResults(1).getResultStream().findFirst();
+    }
+
     public long countUndelivered(long userId) {
         return count("userId = ?1 and delivered = false and outgoing = false and hidden = false", userId);
     }

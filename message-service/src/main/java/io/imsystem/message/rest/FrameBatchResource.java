@@ -7,6 +7,7 @@ import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.common.api.ErrorCodes;
 import io.imsystem.common.api.ErrorMapper;
+import io.imsystem.common.limit.RateLimiter;
 import io.imsystem.common.security.InternalCredential;
 import io.imsystem.common.wire.FrameBatch;
 import io.imsystem.message.rest.dto.MessageView;
@@ -61,6 +62,9 @@ public class FrameBatchResource {
     @Inject
     Validator validator;
 
+    @Inject
+    RateLimiter limiter;
+
     @POST
     @Blocking
     @Operation(summary = "Chat frames and delivery acks of many sockets in one call (gateway only, X-Internal-Token)",
@@ -79,6 +83,7 @@ public class FrameBatchResource {
         List<CompletableFuture<MessageView>> sends = new ArrayList<>(items.size());
         FrameBatch.Result[] results = new FrameBatch.Result[items.size()];
         Map<Long, List<Long>> acks = new LinkedHashMap<>();
+        Map<String, RateLimiter.Decision> allowance = sendAllowance(items);
         for (int i = 0; i < items.size(); i++) {
             FrameBatch.Item item = items.get(i);
             sends.add(null);
@@ -87,7 +92,9 @@ public class FrameBatchResource {
                     throw ApiException.invalidField("user_id", "must be a user id");
                 }
                 if (FrameBatch.CHAT.equals(item.op())) {
-                    sends.set(i, messages.submit(item.userId(), request(item), item.conn()));
+                    SendMessageRequest request = request(item);
+                    limited(allowance, item.userId());
+                    sends.set(i, messages.submit(item.userId(), request, item.conn()));
                 } else if (FrameBatch.DELIVERED.equals(item.op())) {
                     if (item.msgIds() == null || item.msgIds().isEmpty() || item.msgIds().size() > 500
                             || item.msgIds().stream().anyMatch(id -> id == null || id <= 0)) {
@@ -132,6 +139,37 @@ public class FrameBatchResource {
             }
         }
         return ApiResponse.ok(new FrameBatch.Answer(List.of(results)));
+    }
+
+    /**
+     * The send limit of the REST route holds over WS too, per user, for all of a user's chat items of this
+     * batch in one pipelined round trip: each user's first items in order take the tokens there are.
+     */
+    private Map<String, RateLimiter.Decision> sendAllowance(List<FrameBatch.Item> items) {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        for (FrameBatch.Item item : items) {
+            if (item != null && item.userId() > 0 && FrameBatch.CHAT.equals(item.op())) {
+                wanted.merge(subject(item.userId()), 1, Integer::sum);
+            }
+        }
+        return new java.util.HashMap<>(limiter.takeEach(RateLimiter.SEND, wanted));
+    }
+
+    /** Uses one granted token of the user, or fails this item alone with 429. */
+    private static void limited(Map<String, RateLimiter.Decision> allowance, long userId) {
+        RateLimiter.Decision d = allowance.get(subject(userId));
+        if (d == null) {
+            return;
+        }
+        if (d.granted() <= 0) {
+            throw d.refusal();
+        }
+        allowance.put(subject(userId), new RateLimiter.Decision(d.granted() - 1, d.limit(), d.remaining(), d.retryAfterSeconds(),
+                d.resetSeconds()));
+    }
+
+    private static String subject(long userId) {
+        return RateLimiter.user(userId);
     }
 
     /** The chat item as the REST route's body, checked the same way (400 with fields). */

@@ -1,5 +1,9 @@
 package io.imsystem.message.rest;
 
+import io.imsystem.common.limit.RateLimit;
+import io.imsystem.common.limit.RateLimitOpenApi;
+import io.imsystem.common.limit.RateLimiter;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.common.security.CurrentUser;
 import io.imsystem.message.rest.dto.AddMembersRequest;
@@ -45,6 +49,8 @@ public class GroupResource {
     @Inject
     ConversationService conversations;
 
+    @RateLimit(RateLimiter.GROUP_CREATE)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.GROUP_CREATE)
     @POST
     @Operation(summary = "Create a group", description = "The caller is its owner and a member even if not listed in member_ids. "
             + "Unknown user ids get 400 naming them in fields.member_ids; more members than the maximum (500 by default) get 409 GROUP_FULL. "
@@ -76,6 +82,8 @@ public class GroupResource {
         return ApiResponse.ok(groups.update(me.id(), groupId, request));
     }
 
+    @RateLimit(RateLimiter.GROUP_MEMBERS)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.GROUP_MEMBERS)
     @POST
     @Path("/{group_id}/members")
     @Operation(summary = "Add members", description = "Owner or admin (403 otherwise). Users already in the group are skipped; unknown ids "
@@ -86,6 +94,8 @@ public class GroupResource {
         return ApiResponse.ok(groups.addMembers(me.id(), groupId, request.userIds()));
     }
 
+    @RateLimit(RateLimiter.GROUP_MEMBERS)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.GROUP_MEMBERS)
     @DELETE
     @Path("/{group_id}/members/{user_id}")
     @Operation(summary = "Remove a member, or leave", description = "Owner or admin removes a member (an admin cannot remove the owner or "
@@ -96,6 +106,8 @@ public class GroupResource {
         return ApiResponse.ok(null);
     }
 
+    @RateLimit(RateLimiter.GROUP_MEMBERS)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.GROUP_MEMBERS)
     @PUT
     @Path("/{group_id}/members/{user_id}")
     @Operation(summary = "Make a member an admin, or a member again", description = "Owner only (403 otherwise); role admin or member.")

@@ -1,5 +1,9 @@
 package io.imsystem.message.rest;
 
+import io.imsystem.common.limit.RateLimit;
+import io.imsystem.common.limit.RateLimitOpenApi;
+import io.imsystem.common.limit.RateLimiter;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.common.redis.StreamFields;
@@ -60,6 +64,8 @@ public class MessageResource {
     @Inject
     ConversationService conversations;
 
+    @RateLimit(RateLimiter.SEND)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.SEND)
     @POST
     @Path("/send")
     @Operation(summary = "Send a private or group message", description = "receiver_id or group_id, exactly one. Idempotent per sender by "
@@ -71,6 +77,8 @@ public class MessageResource {
         return ApiResponse.ok(messages.send(me.id(), request, connectionId));
     }
 
+    @RateLimit(RateLimiter.SYNC)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.SYNC)
     @GET
     @Path("/sync")
     @Operation(summary = "Messages after a seq, in seq order")
@@ -81,7 +89,9 @@ public class MessageResource {
 
     @GET
     @Path("/offline")
-    @Operation(summary = "Undelivered incoming messages, oldest first")
+    @Operation(summary = "Undelivered incoming messages, oldest first", description = "The queue holds a user's newest "
+            + "MESSAGE_OFFLINE_MAX (1000) undelivered messages: total is at most that, and overflow counts the older undelivered "
+            + "ones beyond it, which are not lost: sync returns them.")
     public ApiResponse<OfflineList> offline(@QueryParam("after_seq") String afterSeq, @QueryParam("afterSeq") String afterSeqCamel,
             @QueryParam("limit") String limit) {
         return ApiResponse.ok(timeline.offline(me.id(), Paging.cursor("after_seq", Paging.either(afterSeq, afterSeqCamel)), Paging.limit(limit, 100)));

@@ -40,6 +40,9 @@ public class TimelineService {
     @Inject
     MessageMetrics metrics;
 
+    @Inject
+    io.imsystem.message.config.MessageConfig config;
+
     /** Messages after {@code afterSeq} in seq order (deleted ones are skipped). */
     public SyncResult sync(long userId, long afterSeq, int limit) {
         List<TimelineRow> rows = timeline.after(userId, afterSeq, limit + 1);
@@ -52,9 +55,13 @@ public class TimelineService {
 
     /** Undelivered incoming messages after {@code afterSeq}, oldest first, and how many are undelivered in all. */
     public OfflineList offline(long userId, long afterSeq, int limit) {
-        List<OfflineMessage> page = timeline.undelivered(userId, afterSeq, limit).stream()
+        // The queue holds the newest offline-max; what is older is not lost: sync still returns it.
+        int max = config.offlineMax();
+        long floor = timeline.nthNewestUndeliveredSeq(userId, max).map(seq -> seq - 1).orElse(0L);
+        List<OfflineMessage> page = timeline.undelivered(userId, Math.max(afterSeq, floor), limit).stream()
                 .map(r -> OfflineMessage.of(r.message(), r.entry().seq)).toList();
-        return new OfflineList(page, timeline.countUndelivered(userId));
+        long all = timeline.countUndelivered(userId);
+        return new OfflineList(page, Math.min(all, max), Math.max(0, all - max));
     }
 
     public long offlineCount(long userId) {

@@ -29,6 +29,26 @@ public interface PresenceConfig {
 
     Push push();
 
+    Janitor janitor();
+
+    /**
+     * Keeps Redis's streams bounded: entries every consumer group has acknowledged are trimmed, and the
+     * streams of gateways that are gone (a new pod name at every rollout) are deleted.
+     */
+    interface Janitor {
+        /** How often the streams are trimmed and dead gateways' streams looked for. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /** A gateway stream is deleted once presence lists no connection on that gateway and nothing was added for this long. */
+        @WithDefault("10m")
+        Duration deadAfter();
+
+        /** Entries of a stream that no consumer group reads are kept this long. */
+        @WithDefault("1h")
+        Duration retention();
+    }
+
     Lookups lookups();
 
     /** Caches of other services' answers. */

@@ -1,5 +1,9 @@
 package io.imsystem.presence.rest;
 
+import io.imsystem.common.limit.RateLimit;
+import io.imsystem.common.limit.RateLimitOpenApi;
+import io.imsystem.common.limit.RateLimiter;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.presence.rest.dto.OnlineUsersView;
@@ -35,6 +39,8 @@ public class PresenceResource {
         this.presence = presence;
     }
 
+    @RateLimit(RateLimiter.PRESENCE)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.PRESENCE)
     @GET
     @Path("/users/online")
     @Operation(summary = "Online users", description = "Paged (page from 1, page_size 1-100, default 20), most recently active first, with online_count.")
@@ -45,6 +51,8 @@ public class PresenceResource {
         return ApiResponse.ok(presence.onlineUsers(p, size, authorization));
     }
 
+    @RateLimit(RateLimiter.PRESENCE)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.PRESENCE)
     @GET
     @Path("/users/online/{user_id}")
     @Operation(summary = "Presence of one user", description = "404 for an unknown user.")
@@ -53,6 +61,8 @@ public class PresenceResource {
         return ApiResponse.ok(presence.user(userId("user_id", userId), authorization));
     }
 
+    @RateLimit(RateLimiter.PRESENCE)
+    @Extension(name = RateLimitOpenApi.EXTENSION, value = RateLimiter.PRESENCE)
     @GET
     @Path("/presence")
     @Operation(summary = "Presence of several users", description = "ids: comma-separated user ids, 1 to 200; unknown users are offline.")
