@@ -13,8 +13,10 @@ import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -166,12 +168,15 @@ public class MessageCache {
         if (!config.enabled() || (privateMessages.isEmpty() && groupMembers.isEmpty())) {
             return;
         }
+        // A batch often holds many sends into one group: each member's caches are dropped once.
+        Set<Long> members = new LinkedHashSet<>();
+        groupMembers.forEach(members::addAll);
         try {
             List<Request> calls = new ArrayList<>();
             for (CachedMessage m : privateMessages) {
                 calls.add(ADD_MESSAGE.call(addMessageKeys(m), addMessageArgs(m)));
             }
-            for (Collection<Long> members : groupMembers) {
+            if (!members.isEmpty()) {
                 calls.add(INVALIDATE_USERS.call(userKeys(members), List.of(versionTtlSeconds())));
             }
             LuaScript.pipeline(redis.getReactive().getRedis(), calls, ADD_MESSAGE, INVALIDATE_USERS);
@@ -182,7 +187,7 @@ public class MessageCache {
                 userChanged(m.senderId());
                 userChanged(m.receiverId());
             }
-            groupMembers.forEach(this::usersChanged);
+            usersChanged(members);
         }
     }
 
