@@ -4,15 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imsystem.common.redis.Keys;
 import io.imsystem.common.redis.StreamFields;
+import io.imsystem.common.stream.GatewayEntry;
+import io.imsystem.common.stream.GatewayStreams;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,19 +24,20 @@ import org.jboss.logging.Logger;
 public class AuthEventsPublisher {
 
     private static final Logger LOG = Logger.getLogger(AuthEventsPublisher.class);
-    /** Every XADD trims its stream to about this many entries (docs/ARCHITECTURE.md). */
-    private static final long MAX_LEN = 100_000;
 
     private final StreamCommands<String, String, String> streams;
-    private final HashCommands<String, String, String> hashes;
+    private final GatewayStreams gateways;
     private final Keys keys;
     private final ObjectMapper json;
+    private final XAddArgs trimmed;
 
-    public AuthEventsPublisher(RedisDataSource redis, Keys keys, ObjectMapper json) {
+    public AuthEventsPublisher(RedisDataSource redis, GatewayStreams gateways, Keys keys, ObjectMapper json,
+            GatewayStreams.Config streamConfig) {
         this.streams = redis.stream(String.class);
-        this.hashes = redis.hash(String.class);
+        this.gateways = gateways;
         this.keys = keys;
         this.json = json;
+        this.trimmed = new XAddArgs().maxlen(streamConfig.maxLen()).nearlyExactTrimming();
     }
 
     /**
@@ -59,17 +59,8 @@ public class AuthEventsPublisher {
      * Answers how many gateways were told.
      */
     public int closeSession(long userId, String session, String jti, String reason) {
-        Map<String, String> entry = new HashMap<>();
-        entry.put(StreamFields.TYPE, StreamFields.CLOSE);
-        entry.put(StreamFields.USER, Long.toString(userId));
-        entry.put(StreamFields.REASON, reason);
-        if (session != null && !session.isBlank()) {
-            entry.put(StreamFields.SESSION, session);
-        }
-        if (jti != null && !jti.isBlank()) {
-            entry.put(StreamFields.JTI, jti);
-        }
-        return toGatewaysOf(userId, entry);
+        return gateways.publishAndAwait(List.of(new GatewayStreams.Targeted(new GatewayEntry.Close(userId, session, jti, reason),
+                List.of(userId))));
     }
 
     /**
@@ -79,35 +70,20 @@ public class AuthEventsPublisher {
      */
     public void deliver(long userId, Object frame) {
         try {
-            toGatewaysOf(userId, Map.of(
-                    StreamFields.TYPE, StreamFields.DELIVER,
-                    StreamFields.FRAME, json.writeValueAsString(frame),
-                    StreamFields.USERS, Long.toString(userId)));
+            gateways.publishAndAwait(List.of(GatewayStreams.Targeted.of(GatewayEntry.Deliver.of(json.writeValueAsString(frame),
+                    List.of(userId)))));
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.warnf("could not hand a %s to the gateways user=%d: %s", frame.getClass().getSimpleName(), userId,
                     e.toString());
         }
     }
 
-    /** Adds the entry to the stream of every gateway in the user's route table; answers how many. */
-    private int toGatewaysOf(long userId, Map<String, String> entry) {
-        Set<String> gateways = new TreeSet<>(hashes.hvals(keys.route(userId)));
-        for (String gateway : gateways) {
-            streams.xadd(keys.gatewayStream(gateway), trimmed(), entry);
-        }
-        return gateways.size();
-    }
-
     private void presence(String type, long userId) {
         try {
-            streams.xadd(keys.presenceEvents(), trimmed(),
+            streams.xadd(keys.presenceEvents(), trimmed,
                     Map.of(StreamFields.TYPE, type, StreamFields.USER, Long.toString(userId)));
         } catch (RuntimeException e) {
             LOG.warnf("could not publish presence event type=%s user=%d: %s", type, userId, e.toString());
         }
-    }
-
-    private static XAddArgs trimmed() {
-        return new XAddArgs().maxlen(MAX_LEN).nearlyExactTrimming();
     }
 }

@@ -1,9 +1,7 @@
 package io.imsystem.gateway.stream;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imsystem.common.redis.Keys;
-import io.imsystem.common.redis.StreamFields;
+import io.imsystem.common.stream.GatewayEntry;
 import io.imsystem.gateway.config.GatewayIdentity;
 import io.imsystem.gateway.ws.ChatSessions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,22 +34,18 @@ public class DeliveryConsumer {
 
     private static final Logger LOG = Logger.getLogger(DeliveryConsumer.class);
     static final String GROUP = "gateway";
-    private static final TypeReference<Map<Long, Long>> SEQS = new TypeReference<>() {
-    };
 
     private final ReactiveStreamCommands<String, String, String> streams;
     private final ChatSessions sessions;
-    private final ObjectMapper mapper;
     private final String key;
     private final String consumer;
     private final Timer lag;
     private volatile boolean running;
 
     public DeliveryConsumer(@RedisClientName("streams") ReactiveRedisDataSource redis, ChatSessions sessions,
-            ObjectMapper mapper, Keys keys, GatewayIdentity identity, MeterRegistry registry) {
+            Keys keys, GatewayIdentity identity, MeterRegistry registry) {
         this.streams = redis.stream(String.class);
         this.sessions = sessions;
-        this.mapper = mapper;
         this.key = keys.gatewayStream(identity.id());
         this.consumer = identity.id();
         this.lag = Timer.builder("im.gateway.delivery.lag")
@@ -122,31 +116,12 @@ public class DeliveryConsumer {
         return streams.xack(key, GROUP, ids.toArray(String[]::new)).replaceWith(true);
     }
 
-    private void apply(Map<String, String> entry) {
-        if (entry == null) {
-            return;
-        }
-        String type = entry.get(StreamFields.TYPE);
-        if (StreamFields.DELIVER.equals(type)) {
-            List<Long> users = new ArrayList<>();
-            for (String u : entry.getOrDefault(StreamFields.USERS, "").split(",")) {
-                if (!u.isBlank()) {
-                    users.add(Long.parseLong(u.trim()));
-                }
-            }
-            Map<Long, Long> seqs = Map.of();
-            String seqText = entry.get(StreamFields.SEQS);
-            if (seqText != null && !seqText.isBlank()) {
-                try {
-                    seqs = mapper.readValue(seqText, SEQS);
-                } catch (Exception e) {
-                    throw new IllegalArgumentException("seqs is not a JSON object of numbers");
-                }
-            }
-            sessions.deliver(entry.get(StreamFields.FRAME), users, seqs, entry.get(StreamFields.EXCLUDE_CONN));
-        } else if (StreamFields.CLOSE.equals(type)) {
-            sessions.closeSession(Long.parseLong(entry.get(StreamFields.USER)), entry.get(StreamFields.SESSION),
-                    entry.get(StreamFields.JTI), entry.get(StreamFields.REASON));
+    private void apply(Map<String, String> fields) {
+        GatewayEntry entry = GatewayEntry.parse(fields);
+        if (entry instanceof GatewayEntry.Deliver d) {
+            sessions.deliver(d.frame(), d.users(), d.seqs(), d.excludeConn());
+        } else if (entry instanceof GatewayEntry.Close c) {
+            sessions.closeSession(c.userId(), c.session(), c.jti(), c.reason());
         }
     }
 

@@ -2,10 +2,12 @@ package io.imsystem.gateway.stream;
 
 import io.imsystem.common.redis.Keys;
 import io.imsystem.common.redis.StreamFields;
+import io.imsystem.common.stream.GatewayStreams;
 import io.imsystem.gateway.config.GatewayIdentity;
 import io.imsystem.gateway.ws.ChatSessions;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -30,12 +32,15 @@ public class PresenceHeartbeats {
     private final ChatSessions sessions;
     private final String key;
     private final String gatewayId;
+    private final XAddArgs trim;
 
-    public PresenceHeartbeats(ReactiveRedisDataSource redis, ChatSessions sessions, Keys keys, GatewayIdentity identity) {
+    public PresenceHeartbeats(ReactiveRedisDataSource redis, ChatSessions sessions, Keys keys, GatewayIdentity identity,
+            GatewayStreams.Config streamConfig) {
         this.streams = redis.stream(String.class);
         this.sessions = sessions;
         this.key = keys.presenceEvents();
         this.gatewayId = identity.id();
+        this.trim = new XAddArgs().maxlen(streamConfig.maxLen()).nearlyExactTrimming();
     }
 
     @Scheduled(every = "${im.gateway.ws.heartbeat-interval:30s}", delayed = "1s",
@@ -48,7 +53,7 @@ public class PresenceHeartbeats {
         List<Uni<String>> batches = new java.util.ArrayList<>();
         for (int i = 0; i < conns.size(); i += BATCH) {
             String list = String.join(",", conns.subList(i, Math.min(conns.size(), i + BATCH)));
-            batches.add(streams.xadd(key, Relay.TRIM, Map.of(StreamFields.TYPE, StreamFields.HEARTBEAT,
+            batches.add(streams.xadd(key, trim, Map.of(StreamFields.TYPE, StreamFields.HEARTBEAT,
                     StreamFields.GATEWAY, gatewayId, StreamFields.CONNS, list)));
         }
         return Uni.join().all(batches).andCollectFailures().replaceWithVoid()
@@ -63,7 +68,7 @@ public class PresenceHeartbeats {
 
     void stop(@Observes ShutdownEvent event) {
         try {
-            streams.xadd(key, Relay.TRIM, Map.of(StreamFields.TYPE, StreamFields.GATEWAY_DOWN, StreamFields.GATEWAY, gatewayId))
+            streams.xadd(key, trim, Map.of(StreamFields.TYPE, StreamFields.GATEWAY_DOWN, StreamFields.GATEWAY, gatewayId))
                     .await().atMost(Duration.ofSeconds(2));
         } catch (RuntimeException e) {
             LOG.warnf("could not announce gateway-down: %s", e.toString());

@@ -10,11 +10,6 @@ import java.time.Duration;
 @ConfigMapping(prefix = "im.message")
 public interface MessageConfig {
 
-    /** Approximate length every XADD trims a stream to. */
-    @WithDefault("100000")
-    @Min(1000)
-    long streamMaxLen();
-
     /** Private messages only between friends (403 NOT_FRIENDS otherwise); blocks apply either way. */
     @WithDefault("false")
     boolean requireFriendship();

@@ -2,7 +2,7 @@ package io.imsystem.message.stream;
 
 import io.imsystem.common.redis.Keys;
 import io.imsystem.common.redis.StreamFields;
-import io.imsystem.message.config.MessageConfig;
+import io.imsystem.common.stream.GatewayStreams;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
@@ -24,12 +24,12 @@ public class MessageEvents {
 
     private final StreamCommands<String, String, String> streams;
     private final Keys keys;
-    private final MessageConfig config;
+    private final long maxLen;
 
-    public MessageEvents(RedisDataSource redis, Keys keys, MessageConfig config) {
+    public MessageEvents(RedisDataSource redis, Keys keys, GatewayStreams.Config streamConfig) {
         this.streams = redis.stream(String.class, String.class, String.class);
         this.keys = keys;
-        this.config = config;
+        this.maxLen = streamConfig.maxLen();
     }
 
     public void read(long reader, long peer, Collection<Long> messageIds) {
@@ -46,7 +46,7 @@ public class MessageEvents {
         entry.put(StreamFields.TYPE, type);
         entry.putAll(fields);
         try {
-            streams.xadd(keys.messageEvents(), new XAddArgs().maxlen(config.streamMaxLen()).nearlyExactTrimming(), entry);
+            streams.xadd(keys.messageEvents(), new XAddArgs().maxlen(maxLen).nearlyExactTrimming(), entry);
         } catch (RuntimeException e) {
             LOG.warnf("could not publish a %s event: %s", type, e.toString());
         }

@@ -106,9 +106,5 @@ public interface PresenceConfig {
         /** A user whose state keeps changing is pushed at the latest this long after the first change. */
         @WithDefault("10s")
         Duration maxDelay();
-
-        /** MAXLEN ~ of every XADD to a gateway stream. */
-        @WithDefault("100000")
-        long streamMaxLen();
     }
 }

@@ -13,13 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The presence state in Redis, written only by this service (DESIGN.md): the route table
@@ -313,17 +311,6 @@ public class PresenceStore {
         }
         String lastSeen = text(r.get(1));
         return Optional.of(new PresenceState(userId, text(r.get(0)), lastSeen == null || lastSeen.isEmpty() ? null : lastSeen, 0));
-    }
-
-    /** Gateway id → the given users that have a connection on it. */
-    public Map<String, List<Long>> gatewaysOf(Collection<Long> userIds) {
-        Map<String, List<Long>> byGateway = new TreeMap<>();
-        for (long userId : userIds) {
-            for (String gatewayId : Set.copyOf(hashes.hgetall(keys.route(userId)).values())) {
-                byGateway.computeIfAbsent(gatewayId, g -> new ArrayList<>()).add(userId);
-            }
-        }
-        return byGateway;
     }
 
     public static String iso(long millis) {
