@@ -60,22 +60,28 @@ public class ClientAddress {
 
     /** The client address of {@code request} (an address literal, normalized). */
     public String of(HttpServerRequest request) {
-        String vouched = request.getHeader(HEADER);
-        if (vouched != null && credential.isFrom(request.getHeader(InternalCredential.HEADER), InternalCredential.GATEWAY)) {
+        SocketAddress remote = request.remoteAddress();
+        return decide(remote == null ? null : remote.hostAddress(), request.getHeader(HEADER), request.getHeader(InternalCredential.HEADER),
+                request.headers().getAll(rfc7239 ? "Forwarded" : "X-Forwarded-For"));
+    }
+
+    /**
+     * The decision of {@link #of}: {@code peer} the TCP peer, {@code vouched} and {@code token} the
+     * request's {@value #HEADER} and service token, {@code forwarded} its forwarded header(s).
+     */
+    String decide(String peer, String vouched, String token, List<String> forwarded) {
+        if (vouched != null && credential.isFrom(token, InternalCredential.GATEWAY)) {
             byte[] address = Cidr.literal(vouched);
             if (address != null) {
                 return text(address);
             }
         }
-        SocketAddress remote = request.remoteAddress();
-        String peer = remote == null ? null : remote.hostAddress();
         byte[] current = Cidr.literal(peer);
         if (current == null) {
             return peer == null ? "unknown" : peer;
         }
         if (!trusted.isEmpty() && Cidr.any(trusted, current)) {
-            List<String> chain = rfc7239 ? forwardedFor(request.headers().getAll("Forwarded"))
-                    : split(request.headers().getAll("X-Forwarded-For"));
+            List<String> chain = rfc7239 ? forwardedFor(forwarded) : split(forwarded);
             for (int i = chain.size() - 1; i >= 0 && Cidr.any(trusted, current); i--) {
                 byte[] hop = Cidr.literal(stripPort(chain.get(i)));
                 if (hop == null) {
