@@ -1065,7 +1065,7 @@ public final class Bench {
         gc.waitFor();
         Thread.sleep(500);
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(system.gatewayUrl() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create(system.managementUrl("gateway-service") + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         long used = 0;
         for (String l : metrics.body().split("\n")) {
             if (l.startsWith("jvm_memory_used_bytes") && l.contains("area=\"heap\"")) {

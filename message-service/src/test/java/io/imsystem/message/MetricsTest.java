@@ -26,7 +26,7 @@ class MetricsTest {
     @Inject
     MessageMetrics metrics;
 
-    static double meter(String name) {
+    double meter(String name) {
         String body = Management.on(management).get("/q/metrics").then().statusCode(200).extract().asString();
         for (String line : body.split("\n")) {
             if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
