@@ -236,6 +236,10 @@ public final class Launcher {
         for (String key : SERVICE_KEYS.get(module)) {
             pb.environment().put(key, serviceKeys.get(key));
         }
+        if (legacySecret(module)) {
+            // A build from before the service keys (a benchmark's baseline): its shared secret instead.
+            pb.environment().put("INTERNAL_SECRET", serviceKeys.get("SERVICE_KEY_GATEWAY"));
+        }
         pb.environment().put("SERVER_PORT", Integer.toString(ports.get(service)));
         pb.environment().put("MANAGEMENT_PORT", Integer.toString(managementPorts.get(service)));
         pb.environment().put("LOG_FILE", work.resolve(service + ".log").toString());
@@ -277,13 +281,17 @@ public final class Launcher {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         URI ready = URI.create(managementUrl(service) + "/q/health/ready");
+        // A build from before the management port (a benchmark's baseline) answers on its service port.
+        URI legacy = URI.create("http://localhost:" + ports.get(service) + "/q/health/ready");
+        boolean tryLegacy = false;
         while (System.nanoTime() < deadline) {
             Process p = processes.get(service);
             if (p != null && !p.isAlive()) {
                 throw new IllegalStateException(service + " exited with " + p.exitValue() + "; see " + work.resolve(service + ".out"));
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                tryLegacy = !tryLegacy;
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(tryLegacy ? legacy : ready).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
@@ -294,6 +302,25 @@ public final class Launcher {
             Thread.sleep(50);
         }
         throw new IllegalStateException(service + " not ready after " + timeout + "; see " + work.resolve(service + ".out"));
+    }
+
+    /** Whether the packaged module still reads the former shared secret (im.internal.secret): a baseline build. */
+    private boolean legacySecret(String module) {
+        Path app = root.resolve(module + "/target/quarkus-app/app");
+        try (var jars = Files.list(app)) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+                    var entry = zip.getEntry("application.properties");
+                    if (entry != null) {
+                        return new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                                .contains("im.internal.secret=");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     public void stopAll() {
