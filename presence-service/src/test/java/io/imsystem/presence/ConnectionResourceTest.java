@@ -105,8 +105,12 @@ class ConnectionResourceTest {
                     .post("/internal/v1/connections")
                     .then().statusCode(401).body("code", equalTo(401));
         }
-        // message's token (valid, but message registers no connection): 403
+        // message's real token: presence holds no key of message, so it is not even verified (401)
         given().header(InternalCredential.HEADER, ServiceTokens.of(InternalCredential.MESSAGE, presence)).auth().oauth2(token(user))
+                .contentType(ContentType.JSON).body(Map.of("conn_id", newConnId(), "user_id", user, "gateway_id", "gw-a"))
+                .post("/internal/v1/connections").then().statusCode(401);
+        // a valid token of a service that may not register connections (presence's own): 403
+        given().header(InternalCredential.HEADER, ServiceTokens.of(presence, presence)).auth().oauth2(token(user))
                 .contentType(ContentType.JSON).body(Map.of("conn_id", newConnId(), "user_id", user, "gateway_id", "gw-a"))
                 .post("/internal/v1/connections").then().statusCode(403).body("error", equalTo("FORBIDDEN"));
         assertEquals(0L, redis.hash(String.class).hlen(keys.route(user)));
