@@ -5,8 +5,9 @@
 # - creates the databases and the application user with a generated password, kept in the
 #   git-ignored .local/env,
 # - generates a development RS256 key pair in .local/keys when there is none,
-# - generates the internal secret of the services (INTERNAL_SECRET) into .local/env,
-# - exports everything the services read (DB_*, REDIS_*, JWT_*, INTERNAL_SECRET).
+# - generates the service keys (SERVICE_KEY_GATEWAY, _MESSAGE, _PRESENCE: each service signs its calls
+#   to the others with its own) into .local/env,
+# - exports everything the services read (DB_*, REDIS_*, JWT_*, SERVICE_KEY_*).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -76,11 +77,18 @@ DB_USERNAME=im
 DB_PASSWORD=$(openssl rand -hex 24)
 EOT
 fi
-# The secret the gateway presents on message-service's batched internal route (older .local/env lack it).
-if ! grep -q '^INTERNAL_SECRET=' "$ENV_FILE"; then
-  [ -z "$(tail -c 1 "$ENV_FILE")" ] || echo >> "$ENV_FILE"    # a hand-edited file may lack the last newline
-  (umask 077; echo "INTERNAL_SECRET=$(openssl rand -hex 32)" >> "$ENV_FILE")
+# The keys with which the services sign their calls to each other (docs/SECURITY.md); older .local/env
+# lack them, and their INTERNAL_SECRET is no longer used.
+if grep -q '^INTERNAL_SECRET=' "$ENV_FILE"; then
+  (umask 077; grep -v '^INTERNAL_SECRET=' "$ENV_FILE" > "$ENV_FILE.new" || true; mv "$ENV_FILE.new" "$ENV_FILE")
 fi
+for key in SERVICE_KEY_GATEWAY SERVICE_KEY_MESSAGE SERVICE_KEY_PRESENCE; do
+  if ! grep -q "^$key=" "$ENV_FILE"; then
+    [ -z "$(tail -c 1 "$ENV_FILE")" ] || echo >> "$ENV_FILE"    # a hand-edited file may lack the last newline
+    (umask 077; echo "$key=$(openssl rand -hex 32)" >> "$ENV_FILE")
+  fi
+done
+unset INTERNAL_SECRET
 # shellcheck disable=SC1090
 set -a; . "$ENV_FILE"; set +a
 

@@ -27,15 +27,17 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 declare -A PORTS=([auth-service]=8081 [message-service]=8082 [presence-service]=8083 [gateway-service]=8080)
+# /q/health, /q/metrics, /q/openapi, /q/swagger-ui: each service's management port (docs/OPERATIONS.md).
+declare -A MANAGEMENT=([auth-service]=9081 [message-service]=9082 [presence-service]=9083 [gateway-service]=9080)
 for svc in auth-service message-service presence-service gateway-service; do
-  SERVER_PORT=${PORTS[$svc]} java ${JAVA_OPTS:-} -jar "$svc/target/quarkus-app/quarkus-run.jar" \
+  SERVER_PORT=${PORTS[$svc]} MANAGEMENT_PORT=${MANAGEMENT[$svc]} java ${JAVA_OPTS:-} -jar "$svc/target/quarkus-app/quarkus-run.jar" \
     >"logs/$svc.log" 2>&1 &
   PIDS+=($!)
   echo "[run] $svc starting on :${PORTS[$svc]} (log: logs/$svc.log)"
 done
 
 for svc in auth-service message-service presence-service gateway-service; do
-  port=${PORTS[$svc]}
+  port=${MANAGEMENT[$svc]}
   for i in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; then break; fi
     if [ "$i" = 120 ]; then echo "[run] $svc did not become ready; see logs/$svc.log" >&2; exit 1; fi
@@ -46,5 +48,6 @@ done
 
 echo
 echo "  IM system is up:  http://localhost:8080/   (API under /api/v1, WebSocket at /ws)"
+echo "  Operations:       http://localhost:9080/q/swagger-ui  /q/health  /q/metrics  (9081-9083: auth, message, presence)"
 echo "  Ctrl-C stops everything."
 wait

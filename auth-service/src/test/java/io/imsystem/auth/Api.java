@@ -2,6 +2,9 @@ package io.imsystem.auth;
 
 import static io.restassured.RestAssured.given;
 
+import io.imsystem.common.http.ClientAddress;
+import io.imsystem.common.security.InternalCredential;
+import io.imsystem.common.testing.ServiceTokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -33,6 +36,20 @@ final class Api {
         return "10." + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(1, 255);
     }
 
+    /**
+     * The headers with which the gateway forwards a call from {@code address}: the address it decided and
+     * its service token, without which auth believes no such header.
+     */
+    static Map<String, String> viaGateway(String address) {
+        return Map.of(ClientAddress.HEADER, address,
+                InternalCredential.HEADER, ServiceTokens.of(InternalCredential.GATEWAY, InternalCredential.AUTH));
+    }
+
+    /** The header of a service token of {@code service} for auth, acting for {@code userId} (0: none). */
+    static Map<String, String> serviceToken(String service, long userId) {
+        return Map.of(InternalCredential.HEADER, ServiceTokens.of(service, InternalCredential.AUTH, userId));
+    }
+
     static RequestSpecification json() {
         return given().contentType(ContentType.JSON).accept(ContentType.JSON);
     }
@@ -56,14 +73,14 @@ final class Api {
     /** Registers a fresh user from the given client address (as the gateway forwards it). */
     static Session registerUserFrom(String address) {
         String name = newName();
-        Response r = json().header("X-Forwarded-For", address).body(Map.of("username", name, "password", PASSWORD))
+        Response r = json().headers(viaGateway(address)).body(Map.of("username", name, "password", PASSWORD))
                 .post("/api/v1/users/register");
         r.then().statusCode(200);
         return Session.of(r, name);
     }
 
     static Response login(String usernameOrEmail, String password, String address) {
-        return json().header("X-Forwarded-For", address)
+        return json().headers(viaGateway(address))
                 .body(Map.of("usernameOrEmail", usernameOrEmail, "password", password))
                 .post("/api/v1/users/login");
     }

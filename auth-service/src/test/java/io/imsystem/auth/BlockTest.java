@@ -1,5 +1,6 @@
 package io.imsystem.auth;
 
+import io.imsystem.common.security.InternalCredential;
 import static io.imsystem.auth.Api.bearer;
 import static io.imsystem.auth.Api.json;
 import static io.imsystem.auth.Api.requestFriend;
@@ -112,11 +113,19 @@ class BlockTest {
     }
 
     @Test
-    void relationsNeedXServiceAndTellBlockedAndFriends() {
+    void relationsNeedMessagesTokenForTheSenderAndTellBlockedAndFriends() {
         Api.Session a = Api.registerUser();
         Api.Session b = Api.registerUser();
-        json().queryParam("from", a.id()).queryParam("to", b.id()).get("/internal/v1/relations").then().statusCode(403)
-                .body("code", is(403)).body("error", is("FORBIDDEN"));
+        json().queryParam("from", a.id()).queryParam("to", b.id()).get("/internal/v1/relations").then().statusCode(401)
+                .body("code", is(401)).body("error", is("UNAUTHORIZED"));
+        // a naming header is no credential
+        json().header("X-Service", "message-service").queryParam("from", a.id()).queryParam("to", b.id())
+                .get("/internal/v1/relations").then().statusCode(401);
+        // minted for another sender, or by the gateway (which may not call this route)
+        json().headers(Api.serviceToken(InternalCredential.MESSAGE, b.id())).queryParam("from", a.id()).queryParam("to", b.id())
+                .get("/internal/v1/relations").then().statusCode(403).body("error", is("FORBIDDEN"));
+        json().headers(Api.serviceToken(InternalCredential.GATEWAY, a.id())).queryParam("from", a.id()).queryParam("to", b.id())
+                .get("/internal/v1/relations").then().statusCode(403).body("error", is("FORBIDDEN"));
         relation(a, b).then().statusCode(200).body("code", is(0))
                 .body("data", is(Map.of("blocked", false, "friends", false)));
         Api.befriend(a, b);
@@ -137,11 +146,11 @@ class BlockTest {
     @Test
     void relationsRefuseBadIdsAndKnowNothingOfUnknownUsers() {
         Api.Session a = Api.registerUser();
-        json().header("X-Service", "message-service").queryParam("from", a.id()).get("/internal/v1/relations").then()
+        json().headers(Api.serviceToken(InternalCredential.MESSAGE, a.id())).queryParam("from", a.id()).get("/internal/v1/relations").then()
                 .statusCode(400).body("fields.to", notNullValue());
-        json().header("X-Service", "message-service").queryParam("from", "x").queryParam("to", a.id())
+        json().headers(Api.serviceToken(InternalCredential.MESSAGE, a.id())).queryParam("from", "x").queryParam("to", a.id())
                 .get("/internal/v1/relations").then().statusCode(400).body("fields.from", notNullValue());
-        json().header("X-Service", "message-service").queryParam("from", 999_999_999).queryParam("to", a.id())
+        json().headers(Api.serviceToken(InternalCredential.MESSAGE, 999_999_999)).queryParam("from", 999_999_999).queryParam("to", a.id())
                 .get("/internal/v1/relations").then().statusCode(200)
                 .body("data", is(Map.of("blocked", false, "friends", false)));
     }
@@ -155,7 +164,7 @@ class BlockTest {
     }
 
     private static Response relation(Api.Session from, Api.Session to) {
-        return json().header("X-Service", "message-service").queryParam("from", from.id()).queryParam("to", to.id())
+        return json().headers(Api.serviceToken(InternalCredential.MESSAGE, from.id())).queryParam("from", from.id()).queryParam("to", to.id())
                 .get("/internal/v1/relations");
     }
 

@@ -34,7 +34,7 @@ class LoginTest {
         String address = newAddress();
         for (String field : List.of("usernameOrEmail", "username_or_email", "username", "email")) {
             String name = field.equals("email") ? s.username() + "@example.com" : s.username();
-            json().header("X-Forwarded-For", address).body(Map.of(field, name, "password", Api.PASSWORD))
+            json().headers(Api.viaGateway(address)).body(Map.of(field, name, "password", Api.PASSWORD))
                     .post("/api/v1/users/login").then().statusCode(200)
                     .body("code", is(0))
                     .body("data.user.id", is((int) s.id()))
@@ -107,7 +107,7 @@ class LoginTest {
             login(newName(), "wrong password", address).then().statusCode(401);
         }
         login(s.username(), Api.PASSWORD, address).then().statusCode(429).body("error", is("RATE_LIMITED"));
-        // X-Forwarded-For from the (loopback, trusted) gateway is the client address.
+        // X-Client-Address with the gateway's service token is the client address.
         login(s.username(), Api.PASSWORD, newAddress()).then().statusCode(200);
     }
 

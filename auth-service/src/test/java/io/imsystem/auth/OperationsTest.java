@@ -5,15 +5,34 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.imsystem.common.testing.Management;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import org.junit.jupiter.api.Test;
 
+/** Operations endpoints answer on the management port, and only there. */
 @QuarkusTest
 class OperationsTest {
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
+    private io.restassured.specification.RequestSpecification management() {
+        return Management.on(management);
+    }
+
+    @Test
+    void operationsEndpointsAreNotOnTheServicePort() {
+        for (String path : new String[] {"/q/health/ready", "/q/health", "/q/metrics", "/q/openapi", "/q/swagger-ui/"}) {
+            given().get(path).then().statusCode(404);
+        }
+        management().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
     @Test
     void readinessIsUpWithDatabaseAndRedis() {
-        given().get("/q/health/ready").then().statusCode(200)
+        management().get("/q/health/ready").then().statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.find { it.name.contains('Redis') }.status", is("UP"))
                 .body("checks.find { it.name.contains('Database') }.status", is("UP"));
@@ -21,7 +40,7 @@ class OperationsTest {
 
     @Test
     void openApiDocumentsTheRoutes() {
-        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+        management().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
                 .body("paths.'/api/v1/users/register'.post.summary", notNullValue())
                 .body("paths.'/api/v1/users/login'.post.summary", notNullValue())
                 .body("paths.'/api/v1/auth/refresh'.post.summary", notNullValue())
@@ -55,6 +74,6 @@ class OperationsTest {
 
     @Test
     void metricsArePublished() {
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
+        management().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
     }
 }

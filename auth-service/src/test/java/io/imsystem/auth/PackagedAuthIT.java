@@ -48,14 +48,17 @@ class PackagedAuthIT {
                 .post("/api/v1/friends/accept").then().statusCode(200).body("data.user.id", equalTo(ids[0]));
         given().auth().oauth2(tokens[0]).get("/api/v1/friends/list").then().statusCode(200).body("data.total", equalTo(1));
         given().auth().oauth2(tokens[1]).post("/api/v1/users/" + ids[0] + "/block").then().statusCode(200);
-        given().header("X-Service", "message-service").queryParam("from", ids[0]).queryParam("to", ids[1])
+        given().queryParam("from", ids[0]).queryParam("to", ids[1]).get("/internal/v1/relations").then().statusCode(401);
+        given().header("X-Service-Token", PackagedJarResource.token("message-service", "auth-service", ids[0]))
+                .queryParam("from", ids[0]).queryParam("to", ids[1])
                 .get("/internal/v1/relations").then().statusCode(200)
                 .body("data.blocked", equalTo(true)).body("data.friends", equalTo(false));
     }
 
     @Test
     void operationsRoutesAnswer() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(404);
+        given().port(PackagedJarResource.managementPort()).get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/.well-known/jwks.json").then().statusCode(200).body("keys[0].kid", notNullValue());
         given().get("/api/v1/nowhere").then().statusCode(404).body("error", equalTo("NOT_FOUND"));
     }

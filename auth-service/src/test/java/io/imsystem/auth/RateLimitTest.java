@@ -52,7 +52,7 @@ class RateLimitTest {
 
     private static Response register(String address) {
         String name = newName();
-        return json().header("X-Forwarded-For", address)
+        return json().headers(Api.viaGateway(address))
                 .body(Map.of("username", name, "password", Api.PASSWORD)).post("/api/v1/users/register");
     }
 
@@ -82,10 +82,10 @@ class RateLimitTest {
             register(address).then().statusCode(200);
         }
         String name = newName();
-        json().header("X-Forwarded-For", address).body(Map.of("username", name, "password", Api.PASSWORD))
+        json().headers(Api.viaGateway(address)).body(Map.of("username", name, "password", Api.PASSWORD))
                 .post("/api/v1/users/register").then().statusCode(429);
         // the name is still free
-        json().header("X-Forwarded-For", newAddress()).body(Map.of("username", name, "password", Api.PASSWORD))
+        json().headers(Api.viaGateway(newAddress())).body(Map.of("username", name, "password", Api.PASSWORD))
                 .post("/api/v1/users/register").then().statusCode(200);
     }
 

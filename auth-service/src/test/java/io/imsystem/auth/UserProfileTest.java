@@ -1,5 +1,6 @@
 package io.imsystem.auth;
 
+import io.imsystem.common.security.InternalCredential;
 import static io.imsystem.auth.Api.bearer;
 import static io.imsystem.auth.Api.json;
 import static org.hamcrest.Matchers.contains;
@@ -98,12 +99,16 @@ class UserProfileTest {
     }
 
     @Test
-    void internalLookupNeedsXServiceAndAnswersExistingUsers() {
+    void internalLookupNeedsMessagesOrPresencesTokenAndAnswersExistingUsers() {
         Api.Session a = Api.registerUser();
         Api.Session b = Api.registerUser();
         String ids = a.id() + "," + b.id() + ",999999999";
-        json().queryParam("ids", ids).get("/internal/v1/users").then().statusCode(403).body("error", is("FORBIDDEN"));
-        json().header("X-Service", "message-service").queryParam("ids", ids).get("/internal/v1/users").then().statusCode(200)
+        json().queryParam("ids", ids).get("/internal/v1/users").then().statusCode(401).body("error", is("UNAUTHORIZED"));
+        json().header("X-Service", "message-service").queryParam("ids", ids).get("/internal/v1/users").then().statusCode(401);
+        // the gateway, exposed to the internet, may not look users up in bulk
+        json().headers(Api.serviceToken(InternalCredential.GATEWAY, 0)).queryParam("ids", ids).get("/internal/v1/users").then()
+                .statusCode(403).body("error", is("FORBIDDEN"));
+        json().headers(Api.serviceToken(InternalCredential.MESSAGE, 0)).queryParam("ids", ids).get("/internal/v1/users").then().statusCode(200)
                 .body("data", hasSize(2))
                 .body("data[0].id", is((int) a.id()))
                 .body("data[0].username", is(a.username()))
@@ -111,10 +116,10 @@ class UserProfileTest {
                 .body("data[0].avatar", is(""))
                 .body("data[0]", not(hasKey("email")));
         String tooMany = LongStream.rangeClosed(1, 201).mapToObj(Long::toString).collect(Collectors.joining(","));
-        json().header("X-Service", "presence-service").queryParam("ids", tooMany).get("/internal/v1/users").then()
+        json().headers(Api.serviceToken(InternalCredential.PRESENCE, 0)).queryParam("ids", tooMany).get("/internal/v1/users").then()
                 .statusCode(400).body("fields.ids", notNullValue());
         String max = LongStream.rangeClosed(1, 200).mapToObj(Long::toString).collect(Collectors.joining(","));
-        json().header("X-Service", "presence-service").queryParam("ids", max).get("/internal/v1/users").then().statusCode(200);
-        json().header("X-Service", "presence-service").queryParam("ids", "1,x").get("/internal/v1/users").then().statusCode(400);
+        json().headers(Api.serviceToken(InternalCredential.PRESENCE, 0)).queryParam("ids", max).get("/internal/v1/users").then().statusCode(200);
+        json().headers(Api.serviceToken(InternalCredential.PRESENCE, 0)).queryParam("ids", "1,x").get("/internal/v1/users").then().statusCode(400);
     }
 }

@@ -29,11 +29,25 @@ public final class Launcher {
 
     public static final List<String> SERVICES = List.of("auth-service", "message-service", "presence-service", "gateway-service");
 
+    /**
+     * The service keys each service holds (docs/SECURITY.md): its own, to sign its calls, and its callers',
+     * to verify theirs; nothing else, as in compose and Kubernetes.
+     */
+    public static final Map<String, List<String>> SERVICE_KEYS = Map.of(
+            "auth-service", List.of("SERVICE_KEY_GATEWAY", "SERVICE_KEY_MESSAGE", "SERVICE_KEY_PRESENCE"),
+            "message-service", List.of("SERVICE_KEY_MESSAGE", "SERVICE_KEY_GATEWAY", "SERVICE_KEY_PRESENCE"),
+            "presence-service", List.of("SERVICE_KEY_PRESENCE", "SERVICE_KEY_GATEWAY"),
+            "gateway-service", List.of("SERVICE_KEY_GATEWAY"));
+
     public final String gatewayId = "gw-" + UUID.randomUUID().toString().substring(0, 6);
     public final String redisPrefix = "run-" + UUID.randomUUID().toString().substring(0, 8) + ":";
     private final Path root;
     private final Path work;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    /** The management port (/q/health, /q/metrics) of each instance. */
+    private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
+    /** This run's service keys, by variable (SERVICE_KEY_GATEWAY, ...). */
+    private final Map<String, String> serviceKeys = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Long> readyMillis = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -50,6 +64,13 @@ public final class Launcher {
         this.work = work;
         for (String service : SERVICES) {
             ports.put(service, freePort());
+            managementPorts.put(service, freePort());
+        }
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        for (String key : List.of("SERVICE_KEY_GATEWAY", "SERVICE_KEY_MESSAGE", "SERVICE_KEY_PRESENCE")) {
+            byte[] bytes = new byte[32];
+            random.nextBytes(bytes);
+            serviceKeys.put(key, java.util.HexFormat.of().formatHex(bytes));
         }
         env.put("QUARKUS_PROFILE", "prod");
         env.put("LOG_JSON", "false");
@@ -79,6 +100,7 @@ public final class Launcher {
         int n = gatewayIds.size() + 1;
         String name = "gateway-service-" + n;
         ports.put(name, freePort());
+        managementPorts.put(name, freePort());
         gatewayIds.put(name, gatewayIds.get("gateway-service") + "-" + n);
         return name;
     }
@@ -120,6 +142,24 @@ public final class Launcher {
 
     public int port(String service) {
         return ports.get(service);
+    }
+
+    /** The base URL of an instance's management port, where /q/health, /q/metrics and /q/openapi are. */
+    public String managementUrl(String name) {
+        return "http://localhost:" + managementPorts.get(name);
+    }
+
+    /**
+     * The base URL of an instance's service port (a backend's own routes, /internal/** included: what a
+     * caller inside the network reaches without the gateway).
+     */
+    public String serviceUrl(String name) {
+        return "http://localhost:" + ports.get(name);
+    }
+
+    /** This run's key of a service ({@code gateway-service}, ...), as the services hold it. */
+    public String serviceKey(String service) {
+        return serviceKeys.get("SERVICE_KEY_" + service.replace("-service", "").toUpperCase(java.util.Locale.ROOT));
     }
 
     public String gatewayUrl() {
@@ -190,8 +230,18 @@ public final class Launcher {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
         }
         ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx512m", "-jar", jar.toString());
+        // Only the service keys this service holds (none inherited from the shell that runs the harness).
+        pb.environment().keySet().removeIf(k -> k.startsWith("SERVICE_KEY_") || k.equals("INTERNAL_SECRET"));
         pb.environment().putAll(env);
+        for (String key : SERVICE_KEYS.get(module)) {
+            pb.environment().put(key, serviceKeys.get(key));
+        }
+        if (legacySecret(module)) {
+            // A build from before the service keys (a benchmark's baseline): its shared secret instead.
+            pb.environment().put("INTERNAL_SECRET", serviceKeys.get("SERVICE_KEY_GATEWAY"));
+        }
         pb.environment().put("SERVER_PORT", Integer.toString(ports.get(service)));
+        pb.environment().put("MANAGEMENT_PORT", Integer.toString(managementPorts.get(service)));
         pb.environment().put("LOG_FILE", work.resolve(service + ".log").toString());
         if (gatewayIds.containsKey(service)) {
             pb.environment().put("IM_GATEWAY_ID", gatewayIds.get(service));
@@ -230,14 +280,18 @@ public final class Launcher {
     public void awaitReady(String service, Duration timeout) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
-        URI ready = URI.create("http://localhost:" + ports.get(service) + "/q/health/ready");
+        URI ready = URI.create(managementUrl(service) + "/q/health/ready");
+        // A build from before the management port (a benchmark's baseline) answers on its service port.
+        URI legacy = URI.create("http://localhost:" + ports.get(service) + "/q/health/ready");
+        boolean tryLegacy = false;
         while (System.nanoTime() < deadline) {
             Process p = processes.get(service);
             if (p != null && !p.isAlive()) {
                 throw new IllegalStateException(service + " exited with " + p.exitValue() + "; see " + work.resolve(service + ".out"));
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                tryLegacy = !tryLegacy;
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(tryLegacy ? legacy : ready).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
@@ -248,6 +302,25 @@ public final class Launcher {
             Thread.sleep(50);
         }
         throw new IllegalStateException(service + " not ready after " + timeout + "; see " + work.resolve(service + ".out"));
+    }
+
+    /** Whether the packaged module still reads the former shared secret (im.internal.secret): a baseline build. */
+    private boolean legacySecret(String module) {
+        Path app = root.resolve(module + "/target/quarkus-app/app");
+        try (var jars = Files.list(app)) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+                    var entry = zip.getEntry("application.properties");
+                    if (entry != null) {
+                        return new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                                .contains("im.internal.secret=");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     public void stopAll() {

@@ -51,8 +51,22 @@ class ComposeTest {
         });
         for (String svc : Repo.SERVICES) {
             String test = String.join(" ", Yaml.strings(Yaml.at(services.get(svc), "healthcheck", "test")));
-            assertTrue(test.contains("/q/health/ready") && test.contains(String.valueOf(Repo.port(svc))),
-                    svc + ": the healthcheck must ask /q/health/ready on port " + Repo.port(svc));
+            int management = Repo.managementPort(svc);
+            assertTrue(test.contains("/q/health/ready") && test.contains("/" + management + " "),
+                    svc + ": the healthcheck must ask /q/health/ready on the management port " + management);
+            assertEquals(String.valueOf(management), String.valueOf(Yaml.at(services.get(svc), "environment", "MANAGEMENT_PORT")));
+        }
+    }
+
+    @Test
+    void managementPortsArePublishedOnLoopbackOnly() {
+        for (String svc : Repo.SERVICES) {
+            int management = Repo.managementPort(svc);
+            for (String published : Yaml.strings(Yaml.at(services.get(svc), "ports"))) {
+                if (published.endsWith(":" + management)) {
+                    assertTrue(published.startsWith("127.0.0.1:"), svc + ": the management port only on loopback, not " + published);
+                }
+            }
         }
     }
 
@@ -101,13 +115,19 @@ class ComposeTest {
             assertEquals("service_healthy", Yaml.str(services.get(svc), "depends_on", "redis", "condition"), svc + " waits for Redis");
         }
         for (String svc : Repo.SERVICES) {
-            Object secret = Yaml.at(services.get(svc), "environment", "INTERNAL_SECRET");
-            if (svc.equals("gateway-service") || svc.equals("message-service")) {
-                assertTrue(String.valueOf(secret).startsWith("${INTERNAL_SECRET:?"), svc + ": INTERNAL_SECRET comes from docker/.env, required");
-            } else {
-                assertNull(secret, svc + " must not get the internal secret");
+            Map<String, Object> env = Yaml.map(Yaml.at(services.get(svc), "environment"));
+            java.util.Set<String> holds = Repo.serviceKeys(svc);
+            for (String key : List.of("SERVICE_KEY_GATEWAY", "SERVICE_KEY_MESSAGE", "SERVICE_KEY_PRESENCE")) {
+                if (holds.contains(key)) {
+                    assertTrue(String.valueOf(env.get(key)).startsWith("${" + key + ":?"), svc + ": " + key + " comes from docker/.env, required");
+                } else {
+                    assertNull(env.get(key), svc + " must not get " + key + " (it holds " + holds + ")");
+                }
             }
+            assertNull(env.get("INTERNAL_SECRET"), svc + ": INTERNAL_SECRET is gone");
+            assertNull(env.get("HTTP_TRUSTED_PROXIES"), svc + ": no backend believes a forwarded header");
         }
+        assertEquals(java.util.Set.of("SERVICE_KEY_GATEWAY"), Repo.serviceKeys("gateway-service"), "the gateway holds its own key alone");
         assertNotNull(Yaml.at(services.get("gateway-service"), "environment", "IM_GATEWAY_ID"));
         assertNotNull(Yaml.at(services.get("auth-service"), "environment", "JWT_PRIVATE_KEY"));
     }
@@ -126,12 +146,13 @@ class ComposeTest {
         while (m.find()) {
             required.add(m.group(1));
         }
-        assertTrue(required.contains("INTERNAL_SECRET"), "compose requires " + required);
+        assertTrue(required.containsAll(List.of("SERVICE_KEY_GATEWAY", "SERVICE_KEY_MESSAGE", "SERVICE_KEY_PRESENCE")), "compose requires " + required);
         for (String var : required) {
             assertTrue(example.containsKey(var), "docker/env.example must name " + var + " (compose requires it)");
         }
         // Secrets are placeholders; the internal secret's is one StartupGuard refuses in prod (change-me...).
-        for (String var : List.of("DB_PASSWORD", "DB_ROOT_PASSWORD", "REDIS_PASSWORD", "INTERNAL_SECRET")) {
+        for (String var : List.of("DB_PASSWORD", "DB_ROOT_PASSWORD", "REDIS_PASSWORD", "SERVICE_KEY_GATEWAY", "SERVICE_KEY_MESSAGE",
+                "SERVICE_KEY_PRESENCE")) {
             assertTrue(example.get(var).startsWith("change-me"), "docker/env.example: " + var + " must be a change-me placeholder");
         }
     }

@@ -108,23 +108,37 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void probesUseTheQuarkusHealthEndpoints(String overlay) {
+    void probesAndMetricsUseTheManagementPortThatNoServiceExposes(String overlay) {
         Rendered r = Rendered.overlay(overlay);
         Map<String, Integer> ports = Repo.ports();
         for (String svc : Repo.SERVICES) {
-            Map<String, Object> c = mainContainer(r.get("Deployment", svc));
+            Map<String, Object> deployment = r.get("Deployment", svc);
+            Map<String, Object> c = mainContainer(deployment);
             String where = overlay + ": " + svc;
+            int management = Repo.managementPort(svc);
             List<Map<String, Object>> containerPorts = Yaml.maps(c.get("ports"));
-            assertEquals(1, containerPorts.size(), where + " one container port");
-            assertEquals(ports.get(svc), containerPorts.get(0).get("containerPort"), where + " containerPort = application.properties port");
-            String portName = String.valueOf(containerPorts.get(0).get("name"));
+            assertEquals(2, containerPorts.size(), where + " two container ports: http and management");
+            Map<String, Object> http = containerPorts.stream().filter(p -> "http".equals(p.get("name"))).findFirst().orElseThrow();
+            Map<String, Object> mgmt = containerPorts.stream().filter(p -> "management".equals(p.get("name"))).findFirst().orElseThrow();
+            assertEquals(ports.get(svc), http.get("containerPort"), where + " containerPort http = application.properties port");
+            assertEquals(management, mgmt.get("containerPort"), where + " containerPort management = quarkus.management.port");
+            assertEquals(String.valueOf(management), r.environment(c).get("MANAGEMENT_PORT"), where + " MANAGEMENT_PORT");
             Map<String, String> expected = Map.of("startupProbe", "/q/health/started", "livenessProbe", "/q/health/live",
                     "readinessProbe", "/q/health/ready");
             expected.forEach((probe, path) -> {
                 assertEquals(path, Yaml.str(c, probe, "httpGet", "path"), where + " " + probe + " path");
                 String port = Yaml.str(c, probe, "httpGet", "port");
-                assertTrue(portName.equals(port) || String.valueOf(ports.get(svc)).equals(port), where + " " + probe + " port " + port);
+                assertTrue("management".equals(port) || String.valueOf(management).equals(port), where + " " + probe + " on the management port, not " + port);
             });
+            Map<String, Object> annotations = Yaml.map(Yaml.at(deployment, "spec", "template", "metadata", "annotations"));
+            assertEquals("true", String.valueOf(annotations.get("prometheus.io/scrape")), where + " scraped");
+            assertEquals("/q/metrics", String.valueOf(annotations.get("prometheus.io/path")), where + " metrics path");
+            assertEquals(String.valueOf(management), String.valueOf(annotations.get("prometheus.io/port")), where + " scraped on the management port");
+            for (Map<String, Object> p : Yaml.maps(Yaml.at(r.get("Service", svc), "spec", "ports"))) {
+                Object target = p.get("targetPort");
+                assertFalse("management".equals(String.valueOf(target)) || String.valueOf(management).equals(String.valueOf(target))
+                        || Integer.valueOf(management).equals(p.get("port")), where + ": the Service must not expose the management port");
+            }
         }
     }
 
@@ -170,11 +184,23 @@ class KubernetesManifestsTest {
             } else {
                 assertFalse(env.containsKey("DB_PASSWORD"), where + " owns no database and must not get its password");
             }
-            // The internal secret: only the gateway (presents it) and message-service (checks it).
-            if (svc.equals("gateway-service") || svc.equals("message-service")) {
-                assertSecretRef(env, "INTERNAL_SECRET", "im-internal", where);
+            // Service keys: exactly those the service names (its own, its callers'), from im-service-keys.
+            Set<String> holds = Repo.serviceKeys(svc);
+            for (String key : List.of("SERVICE_KEY_GATEWAY", "SERVICE_KEY_MESSAGE", "SERVICE_KEY_PRESENCE")) {
+                if (holds.contains(key)) {
+                    assertSecretRef(env, key, "im-service-keys", where);
+                    assertEquals(key.substring("SERVICE_KEY_".length()).toLowerCase(java.util.Locale.ROOT),
+                            Yaml.str(env.get(key), "secretKeyRef", "key"), where + ": " + key + " secret key");
+                } else {
+                    assertFalse(env.containsKey(key), where + " must not get " + key + " (it holds " + holds + ")");
+                }
+            }
+            assertFalse(env.containsKey("INTERNAL_SECRET"), where + ": INTERNAL_SECRET is gone");
+            assertFalse(env.containsKey("HTTP_TRUSTED_PROXIES"), where + ": no backend believes a forwarded header");
+            if (svc.equals("gateway-service")) {
+                assertTrue(env.get("GATEWAY_TRUSTED_PROXIES") instanceof String s && !s.isBlank(), where + ": the ingress's range is trusted");
             } else {
-                assertFalse(env.containsKey("INTERNAL_SECRET"), where + " must not get the internal secret");
+                assertFalse(env.containsKey("GATEWAY_TRUSTED_PROXIES"), where + ": only the gateway reads forwarded headers");
             }
             if (svc.equals("auth-service")) {
                 assertFileFromSecret(deployment, c, (String) env.get("JWT_PRIVATE_KEY"), "im-jwt", "private.pem", where);
@@ -294,7 +320,7 @@ class KubernetesManifestsTest {
             assertTrue(Pattern.compile("create secret (generic|tls) " + Pattern.quote(secret) + "\\b").matcher(readme).find(),
                     overlay + ": Secret " + secret + " is referenced but k8s/README.md does not say how to create it");
         }
-        assertTrue(referencedSecrets(r).containsAll(Set.of("im-db", "im-redis", "im-jwt", "im-internal")), overlay + ": secrets " + referencedSecrets(r));
+        assertTrue(referencedSecrets(r).containsAll(Set.of("im-db", "im-redis", "im-jwt", "im-service-keys")), overlay + ": secrets " + referencedSecrets(r));
     }
 
     @ParameterizedTest

@@ -17,8 +17,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NetworkPolicyTest {
 
     /** A pod that may send or receive: its namespace, labels and listening ports. */
-    record Peer(String name, String namespace, Map<String, Object> labels, List<Integer> ports, boolean external) {
+    record Peer(String name, String namespace, Map<String, Object> labels, List<Integer> ports, boolean external,
+            Map<String, Object> namespaceLabels) {
+        Peer(String name, String namespace, Map<String, Object> labels, List<Integer> ports, boolean external) {
+            this(name, namespace, labels, ports, external, Map.of());
+        }
     }
+
+    /** The label of the namespace where Prometheus runs (k8s/README.md). */
+    static final Map<String, Object> PROMETHEUS_NAMESPACE = Map.of("im-system/prometheus", "true");
 
     static List<String> overlays() {
         return Rendered.overlays();
@@ -54,7 +61,10 @@ class NetworkPolicyTest {
         Peer strangerHere = new Peer("stranger-here", ns, Map.of("app", "stranger"), List.of(8080), false);
         boolean managed = r.find("StatefulSet", "mariadb").isEmpty();
         Peer external = new Peer(managed ? "managed" : "internet", "", Map.of(), List.of(3306, 6379, 443, 80), true);
-        peers.addAll(List.of(ingress, dns, stranger, strangerHere, external));
+        Peer prometheus = new Peer("prometheus", "monitoring", Map.of("app.kubernetes.io/name", "prometheus"), List.of(), false,
+                PROMETHEUS_NAMESPACE);
+        Peer strangerMonitoring = new Peer("stranger-monitoring", "logging", Map.of("app.kubernetes.io/name", "prometheus"), List.of(), false);
+        peers.addAll(List.of(ingress, dns, stranger, strangerHere, external, prometheus, strangerMonitoring));
 
         Set<String> allowed = new TreeSet<>();
         for (Peer from : peers) {
@@ -78,6 +88,8 @@ class NetworkPolicyTest {
         String redis = managed ? "managed:6379" : "redis:6379";
         for (String svc : Repo.SERVICES) {
             expected.add(svc + " -> " + redis);
+            // the management port: Prometheus's namespace alone (the gateway reaches no backend's)
+            expected.add("prometheus -> " + svc + ":" + Repo.managementPort(svc));
         }
         for (String svc : Repo.DB_SERVICES) {
             expected.add(svc + " -> " + mysql);
@@ -171,8 +183,10 @@ class NetworkPolicyTest {
             if (other.external()) {
                 continue;
             }
+            Map<String, Object> namespaceLabels = new java.util.HashMap<>(other.namespaceLabels());
+            namespaceLabels.put("kubernetes.io/metadata.name", other.namespace());
             boolean nsOk = peer.containsKey("namespaceSelector")
-                    ? selects(Yaml.map(peer.get("namespaceSelector")), Map.of("kubernetes.io/metadata.name", other.namespace()))
+                    ? selects(Yaml.map(peer.get("namespaceSelector")), namespaceLabels)
                     : other.namespace().equals(ns);
             boolean podOk = !peer.containsKey("podSelector") || selects(Yaml.map(peer.get("podSelector")), other.labels());
             if (nsOk && podOk) {

@@ -64,6 +64,37 @@ final class Repo {
         return Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
     }
 
+    /** The management port (/q/health, /q/metrics) by default: quarkus.management.port=${MANAGEMENT_PORT:9081}. */
+    static int managementPort(String service) {
+        String value = applicationProperties(service).getProperty("quarkus.management.port");
+        if (value == null) {
+            throw new AssertionError(service + ": quarkus.management.port is not set in application.properties");
+        }
+        Matcher m = Pattern.compile("^\\$\\{MANAGEMENT_PORT:(\\d+)}$").matcher(value.trim());
+        if (!m.matches()) {
+            throw new AssertionError(service + ": unexpected quarkus.management.port=" + value);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * The service keys a service holds, as its application.properties names them
+     * ({@code im.internal.keys.<service>=${SERVICE_KEY_<X>:}}): the variables, e.g. SERVICE_KEY_GATEWAY.
+     */
+    static java.util.Set<String> serviceKeys(String service) {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        applicationProperties(service).forEach((k, v) -> {
+            if (String.valueOf(k).startsWith("im.internal.keys.")) {
+                Matcher m = Pattern.compile("^\\$\\{(SERVICE_KEY_[A-Z]+):}$").matcher(String.valueOf(v).trim());
+                if (!m.matches()) {
+                    throw new AssertionError(service + ": " + k + " must be ${SERVICE_KEY_...:}, not " + v);
+                }
+                keys.add(m.group(1));
+            }
+        });
+        return keys;
+    }
+
     static Map<String, Integer> ports() {
         Map<String, Integer> ports = new LinkedHashMap<>();
         SERVICES.forEach(s -> ports.put(s, port(s)));

@@ -1,5 +1,7 @@
 package io.imsystem.gateway;
 
+import io.imsystem.common.security.InternalCredential;
+import io.imsystem.common.testing.ServiceTokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -34,6 +36,44 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
     public static volatile long syncDelayMillis;
     public static final AtomicLong syncCalls = new AtomicLong();
     private static final AtomicLong ids = new AtomicLong(5000);
+    /** Calls of the backends' /internal/v1/health (the gateway's /health). */
+    public static final AtomicLong healthChecks = new AtomicLong();
+    /** The user each closed connection's service token was minted for. */
+    public static final Map<String, Long> unregisteredFor = new ConcurrentHashMap<>();
+
+    /** What message and presence verify the gateway's tokens with (the test profile's gateway key). */
+    private static final InternalCredential MESSAGE = verifier(InternalCredential.MESSAGE);
+    private static final InternalCredential PRESENCE = verifier(InternalCredential.PRESENCE);
+
+    private static InternalCredential verifier(String self) {
+        String key = new String(ServiceTokens.key(InternalCredential.GATEWAY), StandardCharsets.UTF_8);
+        return new InternalCredential(new InternalCredential.Config() {
+            @Override
+            public Map<String, String> keys() {
+                return Map.of(InternalCredential.GATEWAY, key);
+            }
+
+            @Override
+            public java.time.Duration lifetime() {
+                return java.time.Duration.ofSeconds(60);
+            }
+        }, self);
+    }
+
+    /** The gateway's verified token, or null once the call has been answered 401/403 as the real backend would. */
+    private static InternalCredential.Caller caller(RoutingContext rc, InternalCredential as) {
+        try {
+            InternalCredential.Caller c = as.verifyCaller(rc.request().getHeader(InternalCredential.HEADER));
+            if (!InternalCredential.GATEWAY.equals(c.service())) {
+                throw io.imsystem.common.api.ApiException.forbidden("not the gateway");
+            }
+            return c;
+        } catch (io.imsystem.common.api.ApiException e) {
+            rc.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("code", e.status()).put("message", e.getMessage()).put("error", e.errorCode()).encode());
+            return null;
+        }
+    }
 
     private Vertx vertx;
 
@@ -60,12 +100,25 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
                 rc.response().setStatusCode(503).end();
                 return;
             }
-            JsonObject body = rc.body().asJsonObject().put("x_service", rc.request().getHeader("X-Service"))
+            InternalCredential.Caller c = caller(rc, PRESENCE);
+            if (c == null) {
+                return;
+            }
+            JsonObject body = rc.body().asJsonObject().put("x_service", c.service())
                     .put("authorization", rc.request().getHeader("Authorization"));
             registrations.add(body);
             ok(rc, new JsonObject().put("devices", 1));
         });
         router.delete("/internal/v1/connections/:id").handler(rc -> {
+            InternalCredential.Caller c = caller(rc, PRESENCE);
+            if (c == null) {
+                return;
+            }
+            if (c.userId() <= 0) {
+                rc.response().setStatusCode(403).end();
+                return;
+            }
+            unregisteredFor.put(rc.pathParam("id"), c.userId());
             unregistrations.add(rc.pathParam("id"));
             ok(rc, new JsonObject().put("devices", 0));
         });
@@ -91,9 +144,14 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
         });
         // The gateway's batched frames: each item answered like the REST route would answer it.
         router.post("/internal/v1/messages/batch").handler(rc -> {
-            if (!"test-internal-secret".equals(rc.request().getHeader("X-Internal-Token"))) {
-                rc.response().setStatusCode(403).putHeader("Content-Type", "application/json")
-                        .end(new JsonObject().put("code", 403).put("message", "internal credential required").put("error", "FORBIDDEN").encode());
+            InternalCredential.Caller c = caller(rc, MESSAGE);
+            if (c == null) {
+                return;
+            }
+            try {
+                InternalCredential.requireBody(c, rc.body().buffer().getBytes());
+            } catch (io.imsystem.common.api.ApiException e) {
+                rc.response().setStatusCode(403).end();
                 return;
             }
             JsonArray results = new JsonArray();
@@ -125,11 +183,19 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
                 .putHeader("X-Backend", "message").putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("query", rc.request().query())
                         .put("forwarded_for", rc.request().getHeader("X-Forwarded-For"))
+                        .put("client_address", rc.request().getHeader("X-Client-Address"))
+                        .put("token_from", MESSAGE.isFrom(rc.request().getHeader(InternalCredential.HEADER), InternalCredential.GATEWAY)
+                                ? InternalCredential.GATEWAY : null)
                         .put("request_id", rc.request().getHeader("X-Request-Id")).encode()));
         router.get("/api/v1/messages/slow").handler(rc -> {
             // never answers: the gateway must time out
         });
-        router.get("/q/health/ready").handler(rc -> rc.response().end("{\"status\":\"UP\"}"));
+        router.get("/internal/v1/health").handler(rc -> {
+            healthChecks.incrementAndGet();
+            if (caller(rc, MESSAGE) != null) {
+                ok(rc, new JsonObject().put("status", "UP"));
+            }
+        });
         int port = freePort();
         HttpServer server = vertx.createHttpServer().requestHandler(router);
         server.listen(port).toCompletionStage().toCompletableFuture().join();

@@ -165,6 +165,7 @@ class ChatSocketTest {
                 Thread.sleep(20);
             }
             assertTrue(BackendStubs.unregistrations.contains(connId), "closing unregisters the connection");
+            assertEquals(user, BackendStubs.unregisteredFor.get(connId), "with a service token minted for its user");
         }
     }
 

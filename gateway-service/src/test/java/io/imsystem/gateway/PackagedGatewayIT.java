@@ -16,7 +16,8 @@ class PackagedGatewayIT {
 
     @Test
     void startsServesThePageAndGuardsItsEdges() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(404);
+        given().port(PackagedJarResource.managementPort()).get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/").then().statusCode(200).body(containsString("IM chat"));
         given().get("/internal/v1/connections").then().statusCode(404).body("error", equalTo("NOT_FOUND"));
         given().header("Connection", "Upgrade").header("Upgrade", "websocket").header("Sec-WebSocket-Version", "13")

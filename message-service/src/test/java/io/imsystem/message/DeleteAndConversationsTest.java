@@ -1,5 +1,7 @@
 package io.imsystem.message;
 
+import io.imsystem.common.testing.ServiceTokens;
+import io.imsystem.common.security.InternalCredential;
 import static io.imsystem.message.TestUsers.as;
 import static io.imsystem.message.TestUsers.chat;
 import static io.imsystem.message.TestUsers.newUser;
@@ -119,8 +121,21 @@ class DeleteAndConversationsTest {
         long p2 = newUser();
         send(p1, me, "x");
         send(me, p2, "y");
-        RestAssured.given().get("/internal/v1/users/" + me + "/peers").then().statusCode(403).body("error", equalTo("FORBIDDEN"));
-        List<Number> peers = RestAssured.given().header("X-Service", "presence-service").get("/internal/v1/users/" + me + "/peers")
+        String presence = InternalCredential.PRESENCE;
+        String message = InternalCredential.MESSAGE;
+        RestAssured.given().get("/internal/v1/users/" + me + "/peers").then().statusCode(401).body("error", equalTo("UNAUTHORIZED"));
+        RestAssured.given().header("X-Service", presence).get("/internal/v1/users/" + me + "/peers").then().statusCode(401);
+        RestAssured.given().header(InternalCredential.HEADER, ServiceTokens.forged(presence, message, me))
+                .get("/internal/v1/users/" + me + "/peers").then().statusCode(401);
+        RestAssured.given().header(InternalCredential.HEADER, ServiceTokens.expired(presence, message, me))
+                .get("/internal/v1/users/" + me + "/peers").then().statusCode(401);
+        // minted for another user, or by the gateway (which may not ask for anyone's peers)
+        RestAssured.given().header(InternalCredential.HEADER, ServiceTokens.of(presence, message, p1))
+                .get("/internal/v1/users/" + me + "/peers").then().statusCode(403);
+        RestAssured.given().header(InternalCredential.HEADER, ServiceTokens.of(InternalCredential.GATEWAY, message, me))
+                .get("/internal/v1/users/" + me + "/peers").then().statusCode(403);
+        List<Number> peers = RestAssured.given().header(InternalCredential.HEADER, ServiceTokens.of(presence, message, me))
+                .get("/internal/v1/users/" + me + "/peers")
                 .then().statusCode(200).extract().path("data");
         assertEquals(List.of(p1, p2), peers.stream().map(Number::longValue).toList());
     }

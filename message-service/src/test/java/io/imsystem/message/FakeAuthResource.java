@@ -3,10 +3,14 @@ package io.imsystem.message;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.common.api.ErrorCodes;
+import io.imsystem.common.security.InternalCredential;
+import io.imsystem.common.security.InternalRoute;
+import io.imsystem.common.security.InternalRouteFilter;
 import io.imsystem.message.client.Relation;
 import io.imsystem.message.client.UserSummary;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -20,12 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Test stand-in for auth-service's {@code GET /internal/v1/users?ids=} on the test port: every id
- * below {@link TestUsers#MISSING} exists and is called {@code user<id>}. It insists on the headers
- * the real one requires, so the tests prove message-service sends them. {@link Relations} stands in
+ * below {@link TestUsers#MISSING} exists and is called {@code user<id>}. It insists on the service token
+ * the real one requires (message's, addressed to auth; for a relation, minted for the sender), so the
+ * tests prove message-service sends it. {@link Relations} stands in
  * for {@code GET /internal/v1/relations}; tests fill {@link #BLOCKS} and {@link #FRIENDS}.
  */
 @Path("/internal/v1/users")
 @Produces(MediaType.APPLICATION_JSON)
+@InternalRoute(from = InternalCredential.MESSAGE, audience = InternalCredential.AUTH)
 public class FakeAuthResource {
 
     public static final AtomicInteger CALLS = new AtomicInteger();
@@ -46,36 +52,25 @@ public class FakeAuthResource {
     }
 
     @GET
-    public ApiResponse<List<UserSummary>> users(@QueryParam("ids") String ids, @HeaderParam("X-Service") String service,
-            @HeaderParam("X-Internal-Token") String internalToken) {
+    public ApiResponse<List<UserSummary>> users(@QueryParam("ids") String ids) {
         CALLS.incrementAndGet();
-        requireHeaders(service, internalToken);
         return ApiResponse.ok(Arrays.stream(ids.split(",")).map(String::trim).map(Long::parseLong)
                 .filter(id -> id > 0 && id < TestUsers.MISSING)
                 .map(id -> new UserSummary(id, "user" + id, "Nick " + id, null))
                 .toList());
     }
 
-    /** message-service calls with its name and the internal credential (%test.im.internal.secret), never a user's token. */
-    static void requireHeaders(String service, String internalToken) {
-        if (!"message-service".equals(service)) {
-            throw ApiException.forbidden("X-Service required");
-        }
-        if (!"test-internal-secret".equals(internalToken)) {
-            throw ApiException.forbidden("internal credential required");
-        }
-    }
-
     /** auth-service's relation lookup: has {@code to} blocked {@code from}, and are they friends. */
     @Path("/internal/v1/relations")
     @Produces(MediaType.APPLICATION_JSON)
+    @InternalRoute(from = InternalCredential.MESSAGE, audience = InternalCredential.AUTH)
     public static class Relations {
 
         @GET
         public ApiResponse<Relation> relation(@QueryParam("from") long from, @QueryParam("to") long to,
-                @HeaderParam("X-Service") String service, @HeaderParam("X-Internal-Token") String internalToken) {
+                @Context ContainerRequestContext request) {
             RELATION_CALLS.incrementAndGet();
-            requireHeaders(service, internalToken);
+            InternalCredential.requireUser(InternalRouteFilter.caller(request), from);
             if (RELATIONS_DOWN.get()) {
                 throw ApiException.unavailable("auth-service is down");
             }

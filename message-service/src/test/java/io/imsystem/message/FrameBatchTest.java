@@ -1,5 +1,8 @@
 package io.imsystem.message;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imsystem.common.testing.ServiceTokens;
+import io.imsystem.common.security.InternalCredential;
 import static io.imsystem.message.TestUsers.as;
 import static io.imsystem.message.TestUsers.chat;
 import static io.imsystem.message.TestUsers.newUser;
@@ -23,14 +26,29 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gateways' batched frames (POST /internal/v1/messages/batch): only with the internal credential;
+ * The gateways' batched frames (POST /internal/v1/messages/batch): only with the gateway's service token
+ * bound to the body;
  * every item answered on its own and in order; a connection's sends stored in the order given; retries
  * answered with the first message inside one batch and across batches; seqs gap-free.
  */
 @QuarkusTest
 class FrameBatchTest {
 
-    private static final String SECRET = "test-internal-secret";
+    /** The body as the gateway sends it, with a token bound to it. */
+    static io.restassured.response.Response post(Object body) {
+        byte[] bytes = bytes(body);
+        return given().contentType(ContentType.JSON)
+                .header(InternalCredential.HEADER, ServiceTokens.forBody(InternalCredential.GATEWAY, InternalCredential.MESSAGE, bytes))
+                .body(bytes).post("/internal/v1/messages/batch");
+    }
+
+    static byte[] bytes(Object body) {
+        try {
+            return new ObjectMapper().writeValueAsBytes(body);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Inject
     EntityManager em;
@@ -44,8 +62,7 @@ class FrameBatchTest {
     }
 
     private static JsonPath batch(List<Map<String, Object>> items) {
-        return given().contentType(ContentType.JSON).header("X-Internal-Token", SECRET).body(Map.of("items", items))
-                .post("/internal/v1/messages/batch").then().statusCode(200).body("code", equalTo(0)).extract().jsonPath();
+        return post(Map.of("items", items)).then().statusCode(200).body("code", equalTo(0)).extract().jsonPath();
     }
 
     private List<Long> seqsOf(long user) {
@@ -54,16 +71,31 @@ class FrameBatchTest {
     }
 
     @Test
-    void withoutTheInternalCredentialNothingIsDone() {
+    void withoutTheGatewaysTokenForThisBodyNothingIsDone() {
         long alice = newUser();
         long bob = newUser();
         Map<String, Object> request = Map.of("items", List.of(chatItem(alice, "c", body(bob, "forged", "f-1"))));
-        given().contentType(ContentType.JSON).body(request).post("/internal/v1/messages/batch")
-                .then().statusCode(403).body("error", equalTo("FORBIDDEN"));
-        given().contentType(ContentType.JSON).header("X-Internal-Token", "test-internal-secreT").body(request)
-                .post("/internal/v1/messages/batch").then().statusCode(403);
-        // A user's token is no internal credential either.
-        as(alice).header("X-Internal-Token", "Bearer x").body(request).post("/internal/v1/messages/batch").then().statusCode(403);
+        byte[] bytes = bytes(request);
+        String gw = InternalCredential.GATEWAY;
+        String msg = InternalCredential.MESSAGE;
+        given().contentType(ContentType.JSON).body(bytes).post("/internal/v1/messages/batch")
+                .then().statusCode(401).body("error", equalTo("UNAUTHORIZED"));
+        // The old shared secret, and a name, are no credential.
+        given().contentType(ContentType.JSON).header("X-Internal-Token", "test-internal-secret").header("X-Service", gw).body(bytes)
+                .post("/internal/v1/messages/batch").then().statusCode(401);
+        // A user's token is no service token either.
+        as(alice).header(InternalCredential.HEADER, "Bearer x").body(bytes).post("/internal/v1/messages/batch").then().statusCode(401);
+        // Forged (another key), expired, of another service, or valid but for another body (or none).
+        for (String token : List.of(ServiceTokens.forged(gw, msg, 0), ServiceTokens.expired(gw, msg, 0))) {
+            given().contentType(ContentType.JSON).header(InternalCredential.HEADER, token).body(bytes)
+                    .post("/internal/v1/messages/batch").then().statusCode(401).body("error", equalTo("TOKEN_INVALID"));
+        }
+        byte[] other = bytes(Map.of("items", List.of(chatItem(bob, "c", body(alice, "harmless", "f-2")))));
+        for (String token : List.of(ServiceTokens.forBody(gw, msg, other), ServiceTokens.of(gw, msg), ServiceTokens.of(gw, msg, alice),
+                ServiceTokens.forBody(InternalCredential.PRESENCE, msg, bytes), ServiceTokens.forBody(gw, InternalCredential.AUTH, bytes))) {
+            given().contentType(ContentType.JSON).header(InternalCredential.HEADER, token).body(bytes)
+                    .post("/internal/v1/messages/batch").then().statusCode(403).body("error", equalTo("FORBIDDEN"));
+        }
         assertTrue(seqsOf(alice).isEmpty() && seqsOf(bob).isEmpty(), "nothing stored");
     }
 

@@ -6,6 +6,9 @@ import static io.imsystem.message.TestUsers.newUser;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.URL;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.imsystem.common.testing.Management;
 import io.imsystem.message.service.MessageMetrics;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -17,11 +20,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class MetricsTest {
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Inject
     MessageMetrics metrics;
 
-    static double meter(String name) {
-        String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    double meter(String name) {
+        String body = Management.on(management).get("/q/metrics").then().statusCode(200).extract().asString();
         for (String line : body.split("\n")) {
             if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

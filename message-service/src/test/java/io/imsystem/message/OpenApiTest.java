@@ -2,6 +2,9 @@ package io.imsystem.message;
 
 import static org.hamcrest.Matchers.containsString;
 
+import java.net.URL;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.imsystem.common.testing.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
@@ -9,9 +12,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class OpenApiTest {
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
     void everyPublicRouteIsDocumented() {
-        RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200)
+        Management.on(management).accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/messages/send"))
                 .body(containsString("/api/v1/messages/offline"))
                 .body(containsString("/api/v1/messages/sync"))

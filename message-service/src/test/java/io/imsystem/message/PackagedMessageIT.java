@@ -17,8 +17,9 @@ class PackagedMessageIT {
 
     @Test
     void startsReadyAndAnswersInTheEnvelope() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/openapi").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(404);
+        given().port(PackagedJarResource.managementPort()).get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().port(PackagedJarResource.managementPort()).get("/q/openapi").then().statusCode(200);
         given().get("/api/v1/nowhere").then().statusCode(404).body("error", equalTo("NOT_FOUND"));
         given().auth().oauth2("not-a-token").get("/api/v1/messages/unread/count")
                 .then().statusCode(401).body("error", equalTo("TOKEN_INVALID"));

@@ -9,6 +9,9 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.imsystem.common.testing.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -30,6 +33,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(RateLimitTest.SmallBuckets.class)
 class RateLimitTest {
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     public static class SmallBuckets implements QuarkusTestProfile {
         @Override
@@ -97,8 +103,7 @@ class RateLimitTest {
                         "chat", Map.of("receiver_id", bob, "content", "from carol", "client_msg_id", "rl-c-" + carol)));
             }
         }
-        JsonPath answer = given().contentType(ContentType.JSON).header("X-Internal-Token", "test-internal-secret")
-                .body(Map.of("items", items)).post("/internal/v1/messages/batch")
+        JsonPath answer = FrameBatchTest.post(Map.of("items", items))
                 .then().statusCode(200).body("code", equalTo(0)).extract().jsonPath();
         // alice had 2 tokens left: her first two frames go, her last two are refused; carol's goes.
         List<Integer> statuses = answer.getList("data.results.status", Integer.class);
@@ -139,7 +144,7 @@ class RateLimitTest {
 
     @Test
     void openApiDocumentsTheHeadersAndThe429() {
-        String doc = RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().asString();
+        String doc = Management.on(management).accept("application/json").get("/q/openapi").then().statusCode(200).extract().asString();
         JsonPath api = new JsonPath(doc);
         Map<String, Object> send = api.getMap("paths.'/api/v1/messages/send'.post.responses");
         assertTrue(send.containsKey("429"), "429 documented: " + send.keySet());

@@ -1,5 +1,9 @@
 package io.imsystem.presence;
 
+import java.util.List;
+import io.imsystem.common.testing.ServiceTokens;
+import io.imsystem.common.security.InternalCredential;
+import static io.imsystem.presence.TestSupport.gatewayToken;
 import static io.imsystem.presence.TestSupport.newConnId;
 import static io.imsystem.presence.TestSupport.newGatewayId;
 import static io.imsystem.presence.TestSupport.newUserId;
@@ -88,14 +92,41 @@ class ConnectionResourceTest {
     }
 
     @Test
-    void internalRoutesWithoutXServiceAreForbidden() {
+    void internalRoutesWithoutTheGatewaysServiceTokenDoNothing() {
         long user = newUserId();
-        given().auth().oauth2(token(user)).contentType(ContentType.JSON)
-                .body(Map.of("conn_id", newConnId(), "user_id", user, "gateway_id", "gw-a"))
-                .post("/internal/v1/connections")
-                .then().statusCode(403).body("code", equalTo(403)).body("error", equalTo("FORBIDDEN"));
-        given().delete("/internal/v1/connections/" + newConnId())
-                .then().statusCode(403).body("error", equalTo("FORBIDDEN"));
+        String gw = InternalCredential.GATEWAY;
+        String presence = InternalCredential.PRESENCE;
+        // no token, a name, a forged one, an expired one: 401
+        for (Map<String, String> headers : List.of(Map.<String, String>of(), Map.of("X-Service", gw),
+                Map.of(InternalCredential.HEADER, ServiceTokens.forged(gw, presence, 0)),
+                Map.of(InternalCredential.HEADER, ServiceTokens.expired(gw, presence, 0)))) {
+            given().headers(headers).auth().oauth2(token(user)).contentType(ContentType.JSON)
+                    .body(Map.of("conn_id", newConnId(), "user_id", user, "gateway_id", "gw-a"))
+                    .post("/internal/v1/connections")
+                    .then().statusCode(401).body("code", equalTo(401));
+        }
+        // message's real token: presence holds no key of message, so it is not even verified (401)
+        given().header(InternalCredential.HEADER, ServiceTokens.of(InternalCredential.MESSAGE, presence)).auth().oauth2(token(user))
+                .contentType(ContentType.JSON).body(Map.of("conn_id", newConnId(), "user_id", user, "gateway_id", "gw-a"))
+                .post("/internal/v1/connections").then().statusCode(401);
+        // a valid token of a service that may not register connections (presence's own): 403
+        given().header(InternalCredential.HEADER, ServiceTokens.of(presence, presence)).auth().oauth2(token(user))
+                .contentType(ContentType.JSON).body(Map.of("conn_id", newConnId(), "user_id", user, "gateway_id", "gw-a"))
+                .post("/internal/v1/connections").then().statusCode(403).body("error", equalTo("FORBIDDEN"));
+        assertEquals(0L, redis.hash(String.class).hlen(keys.route(user)));
+
+        // A live connection is closed only for its own user.
+        String conn = newConnId();
+        register(conn, user, "gw-a").statusCode(200);
+        for (String bad : List.of(ServiceTokens.forged(gw, presence, user), ServiceTokens.expired(gw, presence, user))) {
+            given().header(InternalCredential.HEADER, bad).delete("/internal/v1/connections/" + conn).then().statusCode(401);
+        }
+        given().delete("/internal/v1/connections/" + conn).then().statusCode(401).body("error", equalTo("UNAUTHORIZED"));
+        given().header("X-Service", gw).delete("/internal/v1/connections/" + conn).then().statusCode(401);
+        unregister(conn, user + 1).statusCode(403).body("error", equalTo("FORBIDDEN"));
+        given().header(InternalCredential.HEADER, gatewayToken(0)).delete("/internal/v1/connections/" + conn).then().statusCode(403);
+        assertEquals(1L, redis.hash(String.class).hlen(keys.route(user)), "still registered");
+        unregister(conn, user).statusCode(200).body("data.devices", equalTo(0));
         assertEquals(0L, redis.hash(String.class).hlen(keys.route(user)));
     }
 
@@ -103,7 +134,7 @@ class ConnectionResourceTest {
     void registeringAConnectionOfAnotherUserIsForbidden() {
         long user = newUserId();
         long other = newUserId();
-        given().header("X-Service", "gateway-service").auth().oauth2(token(other)).contentType(ContentType.JSON)
+        given().header(InternalCredential.HEADER, gatewayToken(0)).auth().oauth2(token(other)).contentType(ContentType.JSON)
                 .body(Map.of("conn_id", newConnId(), "user_id", user, "gateway_id", "gw-a"))
                 .post("/internal/v1/connections")
                 .then().statusCode(403).body("error", equalTo("FORBIDDEN"));
@@ -112,7 +143,7 @@ class ConnectionResourceTest {
 
     @Test
     void registeringWithoutTokenIsUnauthorized() {
-        given().header("X-Service", "gateway-service").contentType(ContentType.JSON)
+        given().header(InternalCredential.HEADER, gatewayToken(0)).contentType(ContentType.JSON)
                 .body(Map.of("conn_id", newConnId(), "user_id", 5, "gateway_id", "gw-a"))
                 .post("/internal/v1/connections")
                 .then().statusCode(401).body("code", equalTo(401));
@@ -121,11 +152,11 @@ class ConnectionResourceTest {
     @Test
     void registeringWithABadBodyIsRejected() {
         long user = newUserId();
-        given().header("X-Service", "gateway-service").auth().oauth2(token(user)).contentType(ContentType.JSON)
+        given().header(InternalCredential.HEADER, gatewayToken(0)).auth().oauth2(token(user)).contentType(ContentType.JSON)
                 .body(Map.of("conn_id", "a,b:c", "user_id", user, "gateway_id", "gw-a"))
                 .post("/internal/v1/connections")
                 .then().statusCode(400).body("error", equalTo("VALIDATION_FAILED")).body("fields.conn_id", notNullValue());
-        given().header("X-Service", "gateway-service").auth().oauth2(token(user)).contentType(ContentType.JSON)
+        given().header(InternalCredential.HEADER, gatewayToken(0)).auth().oauth2(token(user)).contentType(ContentType.JSON)
                 .body(Map.of("conn_id", newConnId(), "user_id", user))
                 .post("/internal/v1/connections")
                 .then().statusCode(400).body("fields.gateway_id", notNullValue());

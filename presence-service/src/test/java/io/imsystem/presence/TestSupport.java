@@ -1,5 +1,7 @@
 package io.imsystem.presence;
 
+import io.imsystem.common.testing.ServiceTokens;
+import io.imsystem.common.security.InternalCredential;
 import io.imsystem.common.redis.Keys;
 import io.imsystem.common.redis.StreamFields;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -39,16 +41,30 @@ public final class TestSupport {
                 .claim(Claims.jti.name(), UUID.randomUUID().toString()).sign();
     }
 
+    /** The user each connection registered here was registered for (the gateway knows it; the test remembers it). */
+    private static final Map<String, Long> OWNERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The gateway's service token for presence, acting for {@code userId} (0: none). */
+    public static String gatewayToken(long userId) {
+        return ServiceTokens.of(InternalCredential.GATEWAY, InternalCredential.PRESENCE, userId);
+    }
+
     /** The gateway's register call, as docs/ARCHITECTURE.md fixes it. */
     public static ValidatableResponse register(String connId, long userId, String gatewayId) {
-        return RestAssured.given().header("X-Service", "gateway-service").auth().oauth2(token(userId))
+        OWNERS.put(connId, userId);
+        return RestAssured.given().header(InternalCredential.HEADER, gatewayToken(0)).auth().oauth2(token(userId))
                 .contentType(ContentType.JSON)
                 .body(Map.of("conn_id", connId, "user_id", userId, "gateway_id", gatewayId))
                 .post("/internal/v1/connections").then();
     }
 
+    /** The gateway's close of a connection, with a token for the user it was registered for (any user for an unknown one). */
     public static ValidatableResponse unregister(String connId) {
-        return RestAssured.given().header("X-Service", "gateway-service").delete("/internal/v1/connections/" + connId).then();
+        return unregister(connId, OWNERS.getOrDefault(connId, 1L));
+    }
+
+    public static ValidatableResponse unregister(String connId, long userId) {
+        return RestAssured.given().header(InternalCredential.HEADER, gatewayToken(userId)).delete("/internal/v1/connections/" + connId).then();
     }
 
     public static void heartbeat(RedisDataSource redis, Keys keys, String gatewayId, String conns) {

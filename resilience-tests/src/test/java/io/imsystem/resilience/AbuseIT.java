@@ -482,7 +482,7 @@ class AbuseIT {
     // ---- helpers ----------------------------------------------------------------------------
 
     static long slowClosed() {
-        Api.Resp r = Api.call(a, "GET", "/q/metrics", null, null);
+        Api.Resp r = Api.call(cluster.launcher.managementUrl(cluster.gatewayA), "GET", "/q/metrics", null, null);
         for (String line : r.raw().body().split("\n")) {
             if (line.startsWith("im_gateway_connections_closed_slow_total")) {
                 return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

@@ -54,6 +54,8 @@ final class Cluster {
         env.put("WS_MAX_PENDING_FRAMES", "100");
         // Streams are trimmed every second (default 30 s), so MemoryIT sees Redis flat within a few seconds.
         env.put("STREAM_JANITOR_INTERVAL", "1s");
+        // EdgeIT's reverse proxy connects to the gateways from this address: the only one whose X-Forwarded-For they believe.
+        env.put("GATEWAY_TRUSTED_PROXIES", EdgeIT.PROXY_ADDRESS);
         // -Dim.extraEnv=K=V,K2=V2 adds settings for every service, e.g. to try a fix without a rebuild.
         for (String kv : System.getProperty("im.extraEnv", "").split(",")) {
             if (kv.contains("=")) {

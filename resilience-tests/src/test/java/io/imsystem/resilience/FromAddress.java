@@ -33,6 +33,11 @@ final class FromAddress {
     }
 
     static Answer post(String local, String base, String path, Object body) {
+        return post(local, base, path, body, Map.of());
+    }
+
+    /** As {@link #post(String, String, String, Object)}, with extra request headers (a client's own X-Forwarded-For, ...). */
+    static Answer post(String local, String base, String path, Object body, Map<String, String> extraHeaders) {
         URI uri = URI.create(base);
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(local), 0));
@@ -41,7 +46,10 @@ final class FromAddress {
             byte[] json = Api.JSON.writeValueAsBytes(body);
             String head = "POST " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
                     + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nConnection: close\r\nContent-Length: "
-                    + json.length + "\r\n\r\n";
+                    + json.length + "\r\n";
+            StringBuilder extra = new StringBuilder();
+            extraHeaders.forEach((k, v) -> extra.append(k).append(": ").append(v).append("\r\n"));
+            head += extra + "\r\n";
             s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().write(json);
             s.getOutputStream().flush();

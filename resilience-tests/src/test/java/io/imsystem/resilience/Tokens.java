@@ -55,6 +55,25 @@ final class Tokens {
         return out;
     }
 
+    /**
+     * A service token as the services sign them (docs/SECURITY.md), written here independently of
+     * common's InternalCredential: HS256 over {iss, aud, iat, exp[, sub][, bh]}.
+     */
+    static String service(String issuer, String audience, long userId, byte[] body, long issuedAt, long expiresAt, String key) {
+        try {
+            ObjectNode claims = Api.JSON.createObjectNode().put("iss", issuer).put("aud", audience).put("iat", issuedAt).put("exp", expiresAt);
+            if (userId > 0) {
+                claims.put("sub", Long.toString(userId));
+            }
+            if (body != null) {
+                claims.put("bh", B64.encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(body)));
+            }
+            return hs256(claims, key.getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String rs256(ObjectNode claims, PrivateKey key) throws Exception {
         String head = B64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "." + enc(claims);
         Signature s = Signature.getInstance("SHA256withRSA");

@@ -3,10 +3,10 @@ package io.imsystem.auth.rest;
 import io.imsystem.auth.rest.dto.UserSummary;
 import io.imsystem.auth.service.UserService;
 import io.imsystem.common.api.ApiException;
+import io.imsystem.common.security.InternalCredential;
+import io.imsystem.common.security.InternalRoute;
 import io.imsystem.common.api.ApiResponse;
-import io.imsystem.common.redis.StreamFields;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -21,7 +21,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Batched user lookups for message and presence services (docs/ARCHITECTURE.md, never routed by the gateway). */
 @Path("/internal/v1/users")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Internal", description = "Service-to-service routes; require X-Service")
+@Tag(name = "Internal", description = "Service-to-service routes; a service token (X-Service-Token) required")
+@InternalRoute(from = {InternalCredential.MESSAGE, InternalCredential.PRESENCE})
 public class InternalUserResource {
 
     private final UserService users;
@@ -32,11 +33,7 @@ public class InternalUserResource {
 
     @GET
     @Operation(summary = "id, username, nickname and avatar of the users among ids that exist (at most 200 ids)")
-    public ApiResponse<List<UserSummary>> lookup(@HeaderParam(StreamFields.SERVICE_HEADER) String service,
-            @QueryParam("ids") String ids) {
-        if (service == null || service.isBlank()) {
-            throw ApiException.forbidden("internal route: X-Service header required");
-        }
+    public ApiResponse<List<UserSummary>> lookup(@QueryParam("ids") String ids) {
         return ApiResponse.ok(users.lookup(parseIds(ids)));
     }
 

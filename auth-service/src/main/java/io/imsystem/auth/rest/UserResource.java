@@ -17,6 +17,7 @@ import io.imsystem.auth.service.TokenService;
 import io.imsystem.auth.service.UserService;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
+import io.imsystem.common.http.ClientAddress;
 import io.imsystem.common.security.CurrentUser;
 import io.quarkus.security.Authenticated;
 import io.vertx.core.http.HttpServerRequest;
@@ -45,11 +46,13 @@ public class UserResource {
     private final AuthService auth;
     private final UserService users;
     private final CurrentUser currentUser;
+    private final ClientAddress clientAddress;
 
-    public UserResource(AuthService auth, UserService users, CurrentUser currentUser) {
+    public UserResource(AuthService auth, UserService users, CurrentUser currentUser, ClientAddress clientAddress) {
         this.auth = auth;
         this.users = users;
         this.currentUser = currentUser;
+        this.clientAddress = clientAddress;
     }
 
     @RateLimit(value = RateLimiter.REGISTER, by = RateLimit.By.ADDRESS)
@@ -68,7 +71,7 @@ public class UserResource {
     @Operation(summary = "Log in with a username or an email and the password",
             description = "Unknown user and wrong password both answer 401 INVALID_CREDENTIALS; repeated failures answer 429 with Retry-After.")
     public ApiResponse<AuthView> login(@NotNull(message = "body is required") LoginRequest request, @Context HttpServerRequest http) {
-        return ApiResponse.ok(auth.login(request, http.remoteAddress().hostAddress()));
+        return ApiResponse.ok(auth.login(request, clientAddress.of(http)));
     }
 
     @POST

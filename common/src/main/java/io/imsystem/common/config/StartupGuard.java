@@ -12,21 +12,25 @@ import org.jboss.logging.Logger;
 /**
  * Refuses unsafe settings at start: the original's shared JWT secret is gone (said clearly
  * instead of being ignored), and production never runs with the development key, an empty
- * database password or a weak internal secret.
+ * database password or a weak service key.
  */
 @ApplicationScoped
 public class StartupGuard {
 
     private static final Logger LOG = Logger.getLogger(StartupGuard.class);
 
-    /** The property of the secret the gateway and message-service share (env {@code INTERNAL_SECRET}). */
-    static final String INTERNAL_SECRET_PROPERTY = "im.internal.secret";
+    /** The service keys a service holds: {@code im.internal.keys.<service>} (env {@code SERVICE_KEY_<SERVICE>}). */
+    static final String SERVICE_KEY_PREFIX = "im.internal.keys.";
 
     void check(@Observes StartupEvent event) {
         Config config = ConfigProvider.getConfig();
         if (System.getenv("JWT_SECRET") != null) {
             LOG.warn("JWT_SECRET is set but no longer used: tokens are signed with an RS256 key pair. "
                     + "Set JWT_PRIVATE_KEY (auth-service) and JWT_PUBLIC_KEY (every service) to PEM files, and unset JWT_SECRET.");
+        }
+        if (System.getenv("INTERNAL_SECRET") != null) {
+            LOG.warn("INTERNAL_SECRET is set but no longer used: service calls carry tokens signed with per-service keys. "
+                    + "Set SERVICE_KEY_GATEWAY, SERVICE_KEY_MESSAGE and SERVICE_KEY_PRESENCE (docs/OPERATIONS.md), and unset INTERNAL_SECRET.");
         }
         if (!ConfigUtils.getProfiles().contains("prod")) {
             return;
@@ -50,21 +54,28 @@ public class StartupGuard {
     }
 
     /**
-     * Why this service's internal secret is not fit for production, or null when it is (or when the
-     * service takes no part in internal calls acting for users: only gateway and message name
-     * {@value #INTERNAL_SECRET_PROPERTY} in their configuration, the others never get one).
+     * Why one of this service's keys is not fit for production, or null when all are. A service names in
+     * its configuration exactly the keys it needs ({@code im.internal.keys.<service>=${SERVICE_KEY_...:}}:
+     * its own to sign, its callers' to verify), so each one named must be there and strong.
      */
     static String internalSecretProblem(Config config) {
-        boolean usesInternalSecret = false;
+        java.util.List<String> names = new java.util.ArrayList<>();
         for (String name : config.getPropertyNames()) {
-            usesInternalSecret |= INTERNAL_SECRET_PROPERTY.equals(name);
+            if (name.startsWith(SERVICE_KEY_PREFIX)) {
+                names.add(name);
+            }
         }
-        if (!usesInternalSecret) {
-            return null;
+        java.util.Collections.sort(names);
+        for (String name : names) {
+            String service = name.substring(SERVICE_KEY_PREFIX.length());
+            String problem = weakInternalSecret(config.getOptionalValue(name, String.class).orElse(""));
+            if (problem != null) {
+                String env = "SERVICE_KEY_" + service.replace("-service", "").replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+                return "Refusing to start in prod: the service key of " + service + " (" + env + ") " + problem
+                        + ". Set " + env + " (the same on " + service + " and the services it calls), e.g. openssl rand -hex 32.";
+            }
         }
-        String problem = weakInternalSecret(config.getOptionalValue(INTERNAL_SECRET_PROPERTY, String.class).orElse(""));
-        return problem == null ? null : "Refusing to start in prod: INTERNAL_SECRET " + problem
-                + ". Set INTERNAL_SECRET (the same on gateway-service and message-service), e.g. openssl rand -hex 32.";
+        return null;
     }
 
     /** Why this internal secret is not fit for production, or null when it is. */
@@ -76,7 +87,8 @@ public class StartupGuard {
             return "is shorter than 32 characters";
         }
         String lower = secret.toLowerCase(java.util.Locale.ROOT);
-        if (lower.startsWith("change-me") || lower.contains("dev-internal-secret") || lower.contains("test-internal-secret")) {
+        if (lower.startsWith("change-me") || lower.contains("dev-internal-secret") || lower.contains("test-internal-secret")
+                || lower.contains("dev-service-key") || lower.contains("test-service-key")) {
             return "is a placeholder";
         }
         return null;

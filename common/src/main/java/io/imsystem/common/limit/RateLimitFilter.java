@@ -1,6 +1,7 @@
 package io.imsystem.common.limit;
 
 import io.imsystem.common.api.ApiError;
+import io.imsystem.common.http.ClientAddress;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -38,6 +39,9 @@ public class RateLimitFilter {
     @Inject
     CurrentIdentityAssociation identities;
 
+    @Inject
+    ClientAddress clientAddress;
+
     @ServerRequestFilter
     public Uni<Response> take(ContainerRequestContext ctx, ResourceInfo info, HttpServerRequest http) {
         RateLimit limit = info.getResourceMethod() == null ? null : limits.computeIfAbsent(info.getResourceMethod(), RateLimitFilter::limitOf);
@@ -45,7 +49,7 @@ public class RateLimitFilter {
             return Uni.createFrom().nullItem();
         }
         Uni<String> subject = limit.by() == RateLimit.By.ADDRESS
-                ? Uni.createFrom().item(RateLimiter.address(http.remoteAddress().hostAddress()))
+                ? Uni.createFrom().item(RateLimiter.address(clientAddress.of(http)))
                 : identities.getDeferredIdentity().map(RateLimitFilter::userOf);
         return subject.chain(s -> s == null ? Uni.createFrom().nullItem() : limiter.take(limit.value(), s).map(d -> {
             ctx.setProperty(DECISION, d);

@@ -9,8 +9,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.imsystem.common.http.Cidr;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,47 +105,14 @@ public class RateLimiter {
         this.redis = redis;
         this.keys = keys;
         this.config = config;
-        this.exempt = config.exemptAddresses().orElse(List.of()).stream().filter(a -> !a.isBlank()).map(Cidr::parse).toList();
+        this.exempt = Cidr.parseAll(config.exemptAddresses().orElse(List.of()));
     }
 
     private boolean exempt(String subject) {
         if (exempt.isEmpty() || !subject.startsWith("addr:")) {
             return false;
         }
-        try {
-            byte[] address = InetAddress.getByName(subject.substring(5)).getAddress();
-            return exempt.stream().anyMatch(c -> c.contains(address));
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
-    /** An address range: the network's bytes and how many leading bits must match. */
-    record Cidr(byte[] network, int bits) {
-        static Cidr parse(String text) {
-            String t = text.strip();
-            int slash = t.indexOf('/');
-            try {
-                byte[] net = InetAddress.getByName(slash < 0 ? t : t.substring(0, slash)).getAddress();
-                int bits = slash < 0 ? net.length * 8 : Integer.parseInt(t.substring(slash + 1));
-                return new Cidr(net, bits);
-            } catch (UnknownHostException | NumberFormatException e) {
-                throw new IllegalArgumentException("im.rate-limit.exempt-addresses: not an address or CIDR: " + text, e);
-            }
-        }
-
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            for (int i = 0; i < bits; i++) {
-                int mask = 0x80 >> (i % 8);
-                if ((address[i / 8] & mask) != (network[i / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
-        }
+        return Cidr.any(exempt, Cidr.literal(subject.substring(5)));
     }
 
     /** Takes one token of {@code subject}'s bucket {@code limit}, without blocking. */

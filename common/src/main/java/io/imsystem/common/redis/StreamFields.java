@@ -36,8 +36,6 @@ public final class StreamFields {
     /** heartbeat: comma-separated "connId:userId" pairs of the gateway's open connections. */
     public static final String CONNS = "conns";
 
-    /** Header that names the calling service on /internal routes. */
-    public static final String SERVICE_HEADER = "X-Service";
     /** Header with which the gateway tells message-service which connection sent a chat frame. */
     public static final String CONNECTION_HEADER = "X-Connection-Id";
 

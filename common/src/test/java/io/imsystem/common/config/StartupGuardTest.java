@@ -10,7 +10,7 @@ import java.util.Map;
 import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 
-/** Which internal secrets production refuses, and which services the check applies to. */
+/** Which service keys production refuses, and which services the check applies to. */
 class StartupGuardTest {
 
     private static final String GOOD = "9f2c4e1a7b3d5f60819a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70";
@@ -34,15 +34,19 @@ class StartupGuardTest {
     }
 
     @Test
-    void onlyServicesThatNameTheSecretMustHaveAStrongOne() {
-        // auth and presence: no im.internal.secret in their configuration, nothing to check.
+    void everyServiceKeyAServiceNamesMustBeStrong() {
+        // A service without service keys (none configured): nothing to check.
         assertNull(StartupGuard.internalSecretProblem(config(Map.of("quarkus.http.port", "8081"))));
-        // gateway and message: im.internal.secret=${INTERNAL_SECRET:} with the variable unset.
-        String problem = StartupGuard.internalSecretProblem(config(Map.of("im.internal.secret", "${INTERNAL_SECRET_UNSET_IN_TESTS:}")));
-        assertTrue(problem != null && problem.contains("INTERNAL_SECRET is empty"), problem);
-        problem = StartupGuard.internalSecretProblem(config(Map.of("im.internal.secret", "change-me-four-and-make-it-32-characters-long")));
-        assertTrue(problem != null && problem.contains("INTERNAL_SECRET is a placeholder"), problem);
-        assertNull(StartupGuard.internalSecretProblem(config(Map.of("im.internal.secret", GOOD))));
+        // im.internal.keys.gateway-service=${SERVICE_KEY_GATEWAY:} with the variable unset.
+        String problem = StartupGuard.internalSecretProblem(config(Map.of("im.internal.keys.gateway-service", "${SERVICE_KEY_UNSET_IN_TESTS:}")));
+        assertTrue(problem != null && problem.contains("SERVICE_KEY_GATEWAY") && problem.contains("is empty"), problem);
+        problem = StartupGuard.internalSecretProblem(config(Map.of("im.internal.keys.gateway-service", GOOD,
+                "im.internal.keys.presence-service", "change-me-four-and-make-it-32-characters-long")));
+        assertTrue(problem != null && problem.contains("SERVICE_KEY_PRESENCE") && problem.contains("is a placeholder"), problem);
+        problem = StartupGuard.internalSecretProblem(config(Map.of("im.internal.keys.message-service", "test-service-key-message-0123456789abcdef")));
+        assertTrue(problem != null && problem.contains("is a placeholder"), problem);
+        assertNull(StartupGuard.internalSecretProblem(config(Map.of("im.internal.keys.gateway-service", GOOD,
+                "im.internal.keys.message-service", GOOD.substring(1) + "0"))));
     }
 
     private static Config config(Map<String, String> properties) {

@@ -1,5 +1,6 @@
 package io.imsystem.gateway.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imsystem.common.api.ApiResponse;
@@ -80,7 +81,17 @@ public class FrameBatcher {
                 }
             }
             batchSize.record(batch.size());
-            client.batch(credential.value(), new FrameBatch(batch.stream().map(Waiting::item).toList()))
+            byte[] body;
+            try {
+                body = json.writeValueAsBytes(new FrameBatch(batch.stream().map(Waiting::item).toList()));
+            } catch (JsonProcessingException e) {
+                LOG.errorf("a batch of %d frames could not be written: %s", batch.size(), e.toString());
+                batch.forEach(w -> w.answer().complete(UNAVAILABLE));
+                next();
+                return;
+            }
+            // Bound to this body: one SHA-256 over it and one HMAC per call, not per frame.
+            client.batch(credential.tokenForBody(InternalCredential.MESSAGE, body), body)
                     .subscribe().with(r -> {
                         answer(batch, r);
                         next();

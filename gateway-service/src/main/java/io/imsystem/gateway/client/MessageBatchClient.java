@@ -19,8 +19,13 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @Produces(MediaType.APPLICATION_JSON)
 public interface MessageBatchClient {
 
-    /** Not retried: a chat item is a send (its retry is the client's, with its client_msg_id). */
+    /**
+     * Not retried: a chat item is a send (its retry is the client's, with its client_msg_id).
+     *
+     * @param token {@code InternalCredential.tokenForBody("message-service", body)}
+     * @param body  a {@link FrameBatch} as JSON: the bytes the token is bound to
+     */
     @POST
     @Path("/batch")
-    Uni<Response> batch(@HeaderParam(InternalCredential.HEADER) String credential, FrameBatch batch);
+    Uni<Response> batch(@HeaderParam(InternalCredential.HEADER) String token, byte[] body);
 }

@@ -62,6 +62,10 @@ public interface GatewayConfig {
         /** Time a backend may take to answer before the gateway answers 504. */
         @WithDefault("30s")
         Duration requestTimeout();
+
+        /** How long the public {@code /health} answers the last checks before checking again (GATEWAY_HEALTH_CACHE). */
+        @WithDefault("5s")
+        Duration healthCache();
     }
 
     interface Ws {

@@ -2,7 +2,9 @@ package io.imsystem.gateway.proxy;
 
 import io.imsystem.common.api.ApiError;
 import io.imsystem.common.api.ErrorCodes;
+import io.imsystem.common.http.ClientAddress;
 import io.imsystem.common.http.HttpEdge;
+import io.imsystem.common.security.InternalCredential;
 import io.imsystem.gateway.config.GatewayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,7 +28,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Routes every public REST route of API.md to the service that owns it, unchanged (Vert.x HTTP
- * proxy). The gateway sets X-Forwarded-For itself, never routes {@code /internal/**}, and answers
+ * proxy). The gateway decides the client address ({@link ClientAddress}: the TCP peer, or the forwarded
+ * chain from a trusted proxy), passes it on in {@value ClientAddress#HEADER} with its service token (the one
+ * thing that makes a backend believe that header; both replace whatever the client sent, and
+ * X-Forwarded-For and Forwarded are not passed on), never routes {@code /internal/**}, and answers
  * 503/504 in the envelope when a backend is down or too slow.
  */
 @ApplicationScoped
@@ -36,10 +41,14 @@ public class RestProxy {
 
     private final GatewayConfig.Backends backends;
     private final Vertx vertx;
+    private final ClientAddress clientAddress;
+    private final InternalCredential credential;
 
-    public RestProxy(GatewayConfig config, Vertx vertx) {
+    public RestProxy(GatewayConfig config, Vertx vertx, ClientAddress clientAddress, InternalCredential credential) {
         this.backends = config.backends();
         this.vertx = vertx;
+        this.clientAddress = clientAddress;
+        this.credential = credential;
     }
 
     void routes(@Observes Router router) {
@@ -47,9 +56,9 @@ public class RestProxy {
                 .setConnectTimeout((int) backends.connectTimeout().toMillis())
                 .setKeepAlive(true)
                 .setMaxPoolSize(200));
-        HttpProxy auth = proxy(client, backends.auth());
-        HttpProxy message = proxy(client, backends.message());
-        HttpProxy presence = proxy(client, backends.presence());
+        HttpProxy auth = proxy(client, backends.auth(), InternalCredential.AUTH);
+        HttpProxy message = proxy(client, backends.message(), InternalCredential.MESSAGE);
+        HttpProxy presence = proxy(client, backends.presence(), InternalCredential.PRESENCE);
 
         router.route("/internal/*").order(-10).handler(rc -> HttpEdge.write(rc, 404, ErrorCodes.NOT_FOUND, "no such route"));
         // More specific prefixes first: /api/v1/users/online belongs to presence, the rest of /users to auth.
@@ -64,7 +73,7 @@ public class RestProxy {
         router.route("/api/v1/groups*").handler(rc -> message.handle(rc.request()));
     }
 
-    private HttpProxy proxy(HttpClient client, String baseUrl) {
+    private HttpProxy proxy(HttpClient client, String baseUrl, String service) {
         URI uri = URI.create(baseUrl);
         SocketAddress origin = SocketAddress.inetSocketAddress(uri.getPort() > 0 ? uri.getPort() : 80, uri.getHost());
         long timeout = backends.requestTimeout().toMillis();
@@ -74,8 +83,12 @@ public class RestProxy {
             @Override
             public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
                 var request = context.request();
-                request.headers().set("X-Forwarded-For", request.proxiedRequest().remoteAddress().hostAddress());
-                request.headers().remove("Forwarded");
+                var headers = request.headers();
+                headers.set(ClientAddress.HEADER, clientAddress.of(request.proxiedRequest()));
+                // A token reused for 45 s: a map lookup per request, no signing.
+                headers.set(InternalCredential.HEADER, credential.token(service));
+                headers.remove("X-Forwarded-For");
+                headers.remove("Forwarded");
                 return context.sendRequest().recover(failure -> Future.succeededFuture(failed(context, failure, baseUrl)));
             }
 

@@ -131,7 +131,7 @@ public class ChatSessions {
     /** Forgets a connection and takes its registration back (once, whoever calls). */
     private void drop(ClientConnection c) {
         if (registry.remove(c) && !stopping) {
-            presence.unregister(c.id)
+            presence.unregister(c.id, c.userId)
                     .subscribe().with(x -> {
                     },
                             e -> LOG.warnf("could not unregister connection %s: %s (it expires with its heartbeat)", c.id, e.toString()));

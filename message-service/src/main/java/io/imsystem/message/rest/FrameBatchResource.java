@@ -9,6 +9,8 @@ import io.imsystem.common.api.ErrorCodes;
 import io.imsystem.common.api.ErrorMapper;
 import io.imsystem.common.limit.RateLimiter;
 import io.imsystem.common.security.InternalCredential;
+import io.imsystem.common.security.InternalRoute;
+import io.imsystem.common.security.InternalRouteFilter;
 import io.imsystem.common.wire.FrameBatch;
 import io.imsystem.message.rest.dto.MessageView;
 import io.imsystem.message.rest.dto.SendMessageRequest;
@@ -20,7 +22,8 @@ import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -38,17 +41,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The gateways' batched client frames (docs/ARCHITECTURE.md, "The send path"): never routed by the
- * gateway, and only with the internal credential, since an item names the user it acts for.
+ * gateway, and only from a gateway with a service token bound to this very body (its SHA-256), since an
+ * item names the user it acts for: a token seen once cannot carry other users' frames.
  */
 @Path("/internal/v1/messages/batch")
 @PermitAll
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "internal", description = "Service-to-service routes")
+@Tag(name = "internal", description = "Service-to-service routes; a service token (X-Service-Token) required")
+@InternalRoute(from = InternalCredential.GATEWAY, body = true)
 public class FrameBatchResource {
-
-    @Inject
-    InternalCredential credential;
 
     @Inject
     MessageService messages;
@@ -67,12 +69,18 @@ public class FrameBatchResource {
 
     @POST
     @Blocking
-    @Operation(summary = "Chat frames and delivery acks of many sockets in one call (gateway only, X-Internal-Token)",
+    @Operation(summary = "Chat frames and delivery acks of many sockets in one call (gateway only, a token bound to the body)",
             description = "Each chat item is a send of its user (the body of POST /api/v1/messages/send); items of one user are "
                     + "stored in the order given. Each item is answered on its own, in order: status 200 with the sender's message "
                     + "view or {marked}, or the status and machine code the REST route would answer.")
-    public ApiResponse<FrameBatch.Answer> handle(@HeaderParam(InternalCredential.HEADER) String token, FrameBatch batch) {
-        credential.require(token);
+    public ApiResponse<FrameBatch.Answer> handle(@Context ContainerRequestContext http, byte[] body) {
+        InternalCredential.requireBody(InternalRouteFilter.caller(http), body == null ? new byte[0] : body);
+        FrameBatch batch;
+        try {
+            batch = body == null || body.length == 0 ? null : json.readValue(body, FrameBatch.class);
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("body: not a batch of frames");
+        }
         if (batch == null || batch.items() == null || batch.items().isEmpty()) {
             throw ApiException.invalidField("items", "must be a non-empty list");
         }

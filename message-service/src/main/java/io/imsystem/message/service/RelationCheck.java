@@ -1,5 +1,6 @@
 package io.imsystem.message.service;
 
+import io.imsystem.common.security.InternalCredential;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.common.api.ErrorCodes;
@@ -48,6 +49,9 @@ public class RelationCheck {
     MessageConfig config;
 
     @Inject
+    InternalCredential credential;
+
+    @Inject
     RedisDataSource redis;
 
     @Inject
@@ -84,7 +88,8 @@ public class RelationCheck {
     private ApiException askAuth(Pair p) {
         Relation relation;
         try {
-            ApiResponse<Relation> answer = auth.relation(p.senderId(), p.receiverId());
+            ApiResponse<Relation> answer = auth.relation(credential.token(InternalCredential.AUTH, p.senderId()), p.senderId(),
+                    p.receiverId());
             if (answer == null || answer.data() == null) {
                 throw new IllegalStateException("empty answer");
             }

@@ -1,5 +1,6 @@
 package io.imsystem.message.service;
 
+import io.imsystem.common.security.InternalCredential;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.message.client.AuthClient;
@@ -42,6 +43,9 @@ public class UserDirectory {
     @Inject
     MessageConfig config;
 
+    @Inject
+    InternalCredential credential;
+
     /** The user with this id, or 404. */
     public UserSummary require(long userId) {
         UserSummary user = find(List.of(userId)).get(userId);
@@ -77,7 +81,7 @@ public class UserDirectory {
     private List<UserSummary> fetch(List<Long> ids) {
         String joined = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
         try {
-            ApiResponse<List<UserSummary>> answer = auth.users(joined);
+            ApiResponse<List<UserSummary>> answer = auth.users(credential.token(InternalCredential.AUTH), joined);
             return answer == null || answer.data() == null ? List.of() : answer.data();
         } catch (WebApplicationException e) {
             LOG.warnf("user lookup at auth-service answered %d", e.getResponse().getStatus());

@@ -3,6 +3,9 @@ package io.imsystem.presence.rest;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.common.api.ApiResponse;
 import io.imsystem.common.security.CurrentUser;
+import io.imsystem.common.security.InternalCredential;
+import io.imsystem.common.security.InternalRoute;
+import io.imsystem.common.security.InternalRouteFilter;
 import io.imsystem.presence.rest.dto.DevicesView;
 import io.imsystem.presence.rest.dto.RegisterConnectionRequest;
 import io.imsystem.presence.service.ConnectionService;
@@ -11,12 +14,15 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Gateways register and close WebSocket connections here (docs/ARCHITECTURE.md, internal REST). */
 @Path("/internal/v1/connections")
-@Tag(name = "internal", description = "Service-to-service routes; require X-Service")
+@Tag(name = "internal", description = "Service-to-service routes; a service token (X-Service-Token) required")
+@InternalRoute(from = InternalCredential.GATEWAY)
 public class ConnectionResource {
 
     private final ConnectionService connections;
@@ -29,8 +35,9 @@ public class ConnectionResource {
 
     @POST
     @Authenticated
-    @Operation(summary = "Register a connection", description = "Called by a gateway with the user's token before any "
-            + "pending message is fetched; routes the connection and marks the user online. 403 unless user_id is the token's subject.")
+    @Operation(summary = "Register a connection", description = "Called by a gateway (its service token) with the user's token "
+            + "before any pending message is fetched; routes the connection and marks the user online. 403 unless user_id is the "
+            + "token's subject.")
     public ApiResponse<DevicesView> register(RegisterConnectionRequest request) {
         // Checked here rather than with bean validation so that the fields are named as on the wire.
         if (request == null) {
@@ -57,8 +64,13 @@ public class ConnectionResource {
     @DELETE
     @Path("/{conn_id}")
     @Operation(summary = "Close a connection", description = "Idempotent; answers the devices the user still holds "
-            + "(0 for an unknown connection). The last connection closed takes the user offline.")
-    public ApiResponse<DevicesView> unregister(@PathParam("conn_id") String connId) {
-        return ApiResponse.ok(new DevicesView(connections.unregisterConnection(connId)));
+            + "(0 for an unknown connection). The last connection closed takes the user offline. The gateway's service "
+            + "token names the connection's user: 403, and nothing closed, for a connection of another user.")
+    public ApiResponse<DevicesView> unregister(@PathParam("conn_id") String connId, @Context ContainerRequestContext request) {
+        InternalCredential.Caller caller = InternalRouteFilter.caller(request);
+        if (caller.userId() <= 0) {
+            throw ApiException.forbidden("service token: a connection is closed for its user");
+        }
+        return ApiResponse.ok(new DevicesView(connections.unregisterConnection(connId, caller.userId())));
     }
 }

@@ -1,5 +1,6 @@
 package io.imsystem.presence.service;
 
+import io.imsystem.common.api.ApiException;
 import io.imsystem.presence.config.PresenceConfig;
 import io.imsystem.presence.service.PresenceStore.Drop;
 import io.imsystem.presence.service.PresenceStore.Owner;
@@ -45,8 +46,11 @@ public class ConnectionService {
         return touch.devices();
     }
 
-    /** A gateway closed a connection (idempotent). Returns the devices its user still has, 0 for an unknown id. */
-    public long unregisterConnection(String connId) {
+    /**
+     * A gateway closed a connection of {@code userId} (idempotent). Returns the devices its user still has, 0
+     * for an unknown id; 403, nothing closed, when the connection is another user's.
+     */
+    public long unregisterConnection(String connId, long userId) {
         if (connId == null || !SAFE_ID.matcher(connId).matches()) {
             return 0; // no connection was ever registered under such an id
         }
@@ -55,6 +59,9 @@ public class ConnectionService {
         if (owner == null) {
             store.rememberClosed(connId, now);
             return 0;
+        }
+        if (owner.userId() != userId) {
+            throw ApiException.forbidden("connection " + connId + " is another user's");
         }
         return drop(connId, owner, now, now, null, true).devices();
     }

@@ -1,5 +1,6 @@
 package io.imsystem.presence.service;
 
+import io.imsystem.common.security.InternalCredential;
 import io.imsystem.presence.client.AuthClient;
 import io.imsystem.presence.client.MessageClient;
 import io.imsystem.presence.client.UserSummary;
@@ -28,19 +29,25 @@ public class UserDirectory {
     public record Lookup(Map<Long, UserSummary> users, boolean complete) {
     }
 
+    private final InternalCredential credential;
     private final AuthClient auth;
     private final MessageClient message;
     private final TtlCache<Long, Optional<UserSummary>> users;
     private final TtlCache<Long, List<Long>> peers;
 
-    public UserDirectory(@RestClient AuthClient auth, @RestClient MessageClient message, PresenceConfig config) {
+    public UserDirectory(@RestClient AuthClient auth, @RestClient MessageClient message, PresenceConfig config,
+            InternalCredential credential) {
+        this.credential = credential;
         this.auth = auth;
         this.message = message;
         this.users = new TtlCache<>(config.lookups().usersTtl(), config.lookups().maxEntries());
         this.peers = new TtlCache<>(config.lookups().peersTtl(), config.lookups().maxEntries());
     }
 
-    /** The existing users among {@code ids}, asking auth-service (with the caller's token) only for those not cached. */
+    /**
+     * The existing users among {@code ids}, asking auth-service (with presence's service token; the caller's
+     * {@code authorization} is not passed on) only for those not cached.
+     */
     public Lookup users(Collection<Long> ids, String authorization) {
         Map<Long, UserSummary> found = new HashMap<>();
         List<Long> missing = new ArrayList<>();
@@ -57,7 +64,7 @@ public class UserDirectory {
         }
         try {
             List<UserSummary> answer = auth.users(missing.stream().map(String::valueOf).collect(Collectors.joining(",")),
-                    authorization).data();
+                    credential.token(InternalCredential.AUTH)).data();
             Map<Long, UserSummary> byId = new HashMap<>();
             if (answer != null) {
                 answer.forEach(u -> byId.put(u.id(), u));
@@ -83,7 +90,7 @@ public class UserDirectory {
             return cached.get();
         }
         try {
-            List<Long> answer = message.peers(userId).data();
+            List<Long> answer = message.peers(userId, credential.token(InternalCredential.MESSAGE, userId)).data();
             List<Long> result = answer == null ? List.of() : List.copyOf(answer);
             peers.put(userId, result);
             return result;
