@@ -20,6 +20,12 @@ class OpenApiTest {
                 .body(containsString("/api/v1/groups/{group_id}/members/{user_id}"))
                 .body(containsString("/api/v1/groups/{group_id}/messages"))
                 .body(containsString("/api/v1/messages/groups/{group_id}/read"))
-                .body(containsString("Send a private or group message"));
+                .body(containsString("Send a private or group message"))
+                .body(containsString("/api/v1/messages/{message_id}/recall"))
+                .body(containsString("/api/v1/messages/{message_id}/reactions/{emoji}"))
+                .body(containsString("WINDOW_PASSED"))
+                // Examples of the rich-message answers: an edited message, sync with its changes.
+                .body(containsString("see you at 8, not 7"))
+                .body(containsString("\"changes\""));
     }
 }
