@@ -28,4 +28,15 @@ class OpenApiTest {
                 .body(containsString("see you at 8, not 7"))
                 .body(containsString("\"changes\""));
     }
+
+    @Test
+    void routesWithExamplesKeepTheirSchemas() {
+        var doc = RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        for (String route : java.util.List.of("paths.'/api/v1/messages/{message_id}'.put", "paths.'/api/v1/messages/sync'.get",
+                "paths.'/api/v1/messages/{message_id}/reactions/{emoji}'.put", "paths.'/api/v1/messages/{message_id}/receipts'.get")) {
+            org.junit.jupiter.api.Assertions.assertNotNull(doc.get(route + ".responses.'200'.content.'application/json'.schema"), route);
+            org.junit.jupiter.api.Assertions.assertNotNull(doc.get(route + ".responses.'200'.content.'application/json'.examples"), route);
+        }
+        org.junit.jupiter.api.Assertions.assertNotNull(doc.get("paths.'/api/v1/messages/{message_id}'.put.requestBody.content.'application/json'.schema"));
+    }
 }

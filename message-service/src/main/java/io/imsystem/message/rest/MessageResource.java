@@ -51,6 +51,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -111,7 +112,8 @@ public class MessageResource {
             + "edits and recalls after after_seq, each with its own seq. Together at most limit, a gap-free run of the caller's timeline "
             + "(but deleted messages); next_seq is the highest seq of either, to pass as the next after_seq.")
     @APIResponse(responseCode = "200", description = "A page of the timeline",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "sync", value = OpenApiExamples.SYNC)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenApiExamples.SyncAnswer.class),
+                    examples = @ExampleObject(name = "sync", value = OpenApiExamples.SYNC)))
     public ApiResponse<SyncResult> sync(@QueryParam("after_seq") String afterSeq, @QueryParam("afterSeq") String afterSeqCamel,
             @QueryParam("limit") String limit) {
         return ApiResponse.ok(timeline.sync(me.id(), Paging.cursor("after_seq", Paging.either(afterSeq, afterSeqCamel)), Paging.limit(limit, 20)));
@@ -216,10 +218,11 @@ public class MessageResource {
             + "archived (booleans; an absent one stays; none at all: 400). The caller's alone: pinned conversations come first in the "
             + "conversation lists, muted ones still count unread and are flagged. The caller's other devices get a conversation_settings "
             + "frame. 404 for an unknown user.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SettingsRequest.class),
             examples = @ExampleObject(name = "pin", value = "{\"pinned\": true}")))
     @APIResponse(responseCode = "200", description = "The settings now",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "settings", value = OpenApiExamples.SETTINGS)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenApiExamples.SettingsAnswer.class),
+                    examples = @ExampleObject(name = "settings", value = OpenApiExamples.SETTINGS)))
     public ApiResponse<SettingsView> peerSettings(@PathParam("user_id") long peerId, @NotNull(message = "body is required") SettingsRequest request,
             @HeaderParam(StreamFields.CONNECTION_HEADER) String connectionId) {
         return ApiResponse.ok(settings.updatePeer(me.id(), peerId, request, connectionId));
@@ -229,10 +232,11 @@ public class MessageResource {
     @Path("/groups/{group_id}/settings")
     @Operation(summary = "Pin, mute or archive a group conversation, for yourself", description = "As for a conversation with a user; "
             + "404 unless the caller is a member.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SettingsRequest.class),
             examples = @ExampleObject(name = "mute", value = "{\"muted\": true}")))
     @APIResponse(responseCode = "200", description = "The settings now",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "settings", value = OpenApiExamples.SETTINGS)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenApiExamples.SettingsAnswer.class),
+                    examples = @ExampleObject(name = "settings", value = OpenApiExamples.SETTINGS)))
     public ApiResponse<SettingsView> groupSettings(@PathParam("group_id") long groupId, @NotNull(message = "body is required") SettingsRequest request,
             @HeaderParam(StreamFields.CONNECTION_HEADER) String connectionId) {
         return ApiResponse.ok(settings.updateGroup(me.id(), groupId, request, connectionId));
@@ -271,10 +275,11 @@ public class MessageResource {
             + "The message keeps its id and seq; history, sync, conversation lists and caches show the new content with edited_at. The edit "
             + "takes the next seq in every participant's timeline (sync lists it in changes) and every device of every participant gets an "
             + "edited frame. The same content again changes nothing.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EditMessageRequest.class),
             examples = @ExampleObject(name = "edit", value = "{\"content\": \"see you at 8, not 7\"}")))
     @APIResponse(responseCode = "200", description = "The editor's view of the message",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "edited", value = OpenApiExamples.EDITED)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenApiExamples.MessageAnswer.class),
+                    examples = @ExampleObject(name = "edited", value = OpenApiExamples.EDITED)))
     public ApiResponse<MessageView> edit(@PathParam("message_id") long messageId,
             @NotNull(message = "body is required") EditMessageRequest request,
             @HeaderParam(StreamFields.CONNECTION_HEADER) String connectionId) {
@@ -292,7 +297,8 @@ public class MessageResource {
             + "excerpt. Takes the next seq in every participant's timeline (a recalled change in sync) and every device gets a recalled "
             + "frame. Recalling it again changes nothing.")
     @APIResponse(responseCode = "200", description = "Recalled",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "recalled", value = OpenApiExamples.NULL)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenApiExamples.NullAnswer.class),
+                    examples = @ExampleObject(name = "recalled", value = OpenApiExamples.NULL)))
     public ApiResponse<Void> recall(@PathParam("message_id") long messageId,
             @HeaderParam(StreamFields.CONNECTION_HEADER) String connectionId) {
         changes.recall(me.id(), messageId, connectionId);
@@ -309,7 +315,8 @@ public class MessageResource {
             + "message (409 REACTION_LIMIT); 409 RECALLED on a recalled message. Both sides, or every member who has the message, get a "
             + "reaction frame; reactions take no seq (a device that was away sees them in history). Answers the message's reactions.")
     @APIResponse(responseCode = "200", description = "The message's reactions, emoji in the order first used; me: the caller's own",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "reactions", value = OpenApiExamples.REACTIONS)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenApiExamples.ReactionsAnswer.class),
+                    examples = @ExampleObject(name = "reactions", value = OpenApiExamples.REACTIONS)))
     public ApiResponse<ReactionsView> react(@PathParam("message_id") long messageId, @PathParam("emoji") String emoji,
             @HeaderParam(StreamFields.CONNECTION_HEADER) String connectionId) {
         return ApiResponse.ok(reactions.add(me.id(), messageId, emoji, connectionId));
@@ -322,7 +329,8 @@ public class MessageResource {
     @Operation(summary = "Take back your reaction", description = "As the PUT route; taking back a reaction one has not made changes "
             + "nothing. Answers the message's reactions.")
     @APIResponse(responseCode = "200", description = "The message's reactions",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "reactions", value = OpenApiExamples.REACTIONS)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenApiExamples.ReactionsAnswer.class),
+                    examples = @ExampleObject(name = "reactions", value = OpenApiExamples.REACTIONS)))
     public ApiResponse<ReactionsView> unreact(@PathParam("message_id") long messageId, @PathParam("emoji") String emoji,
             @HeaderParam(StreamFields.CONNECTION_HEADER) String connectionId) {
         return ApiResponse.ok(reactions.remove(me.id(), messageId, emoji, connectionId));
@@ -335,7 +343,8 @@ public class MessageResource {
             + "ask. A private message answers the same for its receiver. 404 for outsiders. Its sender also gets read frames "
             + "({type: read, group_id, msg_ids, read_count}), debounced: at most one per group and count every MESSAGE_RECEIPT_DEBOUNCE (2s).")
     @APIResponse(responseCode = "200", description = "The message's receipts",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "receipts", value = OpenApiExamples.RECEIPTS)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenApiExamples.ReceiptsAnswer.class),
+                    examples = @ExampleObject(name = "receipts", value = OpenApiExamples.RECEIPTS)))
     public ApiResponse<ReceiptsView> receipts(@PathParam("message_id") long messageId) {
         return ApiResponse.ok(receiptService.receipts(me.id(), messageId));
     }

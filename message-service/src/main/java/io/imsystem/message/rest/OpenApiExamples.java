@@ -1,9 +1,36 @@
 package io.imsystem.message.rest;
 
-/** Example bodies of the OpenAPI document (the envelope of API.md around each answer). */
+import io.imsystem.message.rest.dto.MessageView;
+import io.imsystem.message.rest.dto.ReactionsView;
+import io.imsystem.message.rest.dto.ReceiptsView;
+import io.imsystem.message.rest.dto.SettingsView;
+import io.imsystem.message.rest.dto.SyncResult;
+
+/**
+ * Example bodies of the OpenAPI document (the envelope of API.md around each answer), and the schemas
+ * of those answers: a route that names its examples must name its schema too, or the document loses it.
+ */
 final class OpenApiExamples {
 
     private OpenApiExamples() {
+    }
+
+    record MessageAnswer(int code, String message, MessageView data) {
+    }
+
+    record SyncAnswer(int code, String message, SyncResult data) {
+    }
+
+    record ReactionsAnswer(int code, String message, ReactionsView data) {
+    }
+
+    record ReceiptsAnswer(int code, String message, ReceiptsView data) {
+    }
+
+    record SettingsAnswer(int code, String message, SettingsView data) {
+    }
+
+    record NullAnswer(int code, String message, Object data) {
     }
 
     static final String NULL = "{\"code\": 0, \"message\": \"ok\", \"data\": null}";
