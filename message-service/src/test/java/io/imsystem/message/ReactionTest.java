@@ -109,6 +109,8 @@ class ReactionTest {
                     .body("data[0].reactions.me", equalTo(List.of(true, true)));
         }
         as(bob).get("/api/v1/messages/sync").then().body("data.messages[0].reactions.size()", equalTo(2));
+        // The offline queue's entry carries them too: a device that connects for the first time sees the counts.
+        as(bob).get("/api/v1/messages/offline").then().body("data.messages[0].reactions.emoji", equalTo(List.of(THUMBS, PARTY)));
 
         react(alice, msg, THUMBS, false).statusCode(200)
                 .body("data.reactions", equalTo(List.of(Map.of("emoji", THUMBS, "count", 1, "me", false), Map.of("emoji", PARTY, "count", 1, "me", true))));

@@ -31,16 +31,10 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class MessageRelations {
 
-    static final int MAX_MENTIONS = 50;
-
     /** What a send relates to, checked: the quoted message, the mentioned members, @all. */
     public record Links(Quote quote, List<Long> mentions, boolean mentionAll) {
 
         public static final Links NONE = new Links(null, List.of(), false);
-
-        boolean isNone() {
-            return quote == null && mentions.isEmpty() && !mentionAll;
-        }
     }
 
     @Inject

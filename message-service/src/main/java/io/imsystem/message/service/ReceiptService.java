@@ -1,7 +1,6 @@
 package io.imsystem.message.service;
 
 import io.imsystem.common.redis.Keys;
-import io.imsystem.message.config.MessageConfig;
 import io.imsystem.message.model.ChangeRepository;
 import io.imsystem.message.model.GroupRepository;
 import io.imsystem.message.model.Message;
@@ -63,9 +62,6 @@ public class ReceiptService {
     @Inject
     Keys keys;
 
-    @Inject
-    MessageConfig config;
-
     /** Who received and read a message: any participant may ask (404 for anyone else). */
     public ReceiptsView receipts(long userId, long messageId) {
         Message m = access.visible(userId, messageId);
@@ -123,9 +119,13 @@ public class ReceiptService {
         }
         List<DeliveryPublisher.Delivery> frames = new ArrayList<>();
         byGroup.forEach((groupId, list) -> {
-            Map<Long, Long> counts = receipts.readCounts(list.stream().map(m -> m.id).toList(), groups.memberIds(groupId));
+            List<Long> members = groups.memberIds(groupId);
+            Map<Long, Long> counts = receipts.readCounts(list.stream().map(m -> m.id).toList(), members);
             Map<Long, Map<Long, List<Long>>> bySenderAndCount = new TreeMap<>();
             for (Message m : list) {
+                if (!members.contains(m.senderId)) {
+                    continue; // a sender who left no longer sees the group's messages
+                }
                 bySenderAndCount.computeIfAbsent(m.senderId, s -> new TreeMap<>())
                         .computeIfAbsent(counts.getOrDefault(m.id, 0L), c -> new ArrayList<>()).add(m.id);
             }

@@ -10,6 +10,7 @@ import io.imsystem.message.rest.dto.ChangeView;
 import io.imsystem.message.rest.dto.MessageView;
 import io.imsystem.message.rest.dto.OfflineList;
 import io.imsystem.message.rest.dto.OfflineMessage;
+import io.imsystem.message.rest.dto.ReactionView;
 import io.imsystem.message.rest.dto.SyncResult;
 import io.imsystem.message.stream.DeliveryPublisher;
 import io.imsystem.message.stream.Frames;
@@ -90,8 +91,11 @@ public class TimelineService {
         long floor = timeline.nthNewestUndeliveredSeq(userId, max).map(seq -> seq - 1).orElse(0L);
         List<TimelineRow> rows = timeline.undelivered(userId, Math.max(afterSeq, floor), limit);
         Map<Long, Quote> quotes = relations.quotes(rows.stream().map(r -> r.message().replyToId).filter(java.util.Objects::nonNull).toList());
+        Map<Long, List<ReactionView>> reactions = relations.reactionsOf(rows.stream().filter(r -> r.message().reactionCount > 0)
+                .map(r -> r.message().id).toList(), userId);
         List<OfflineMessage> page = rows.stream()
-                .map(r -> OfflineMessage.of(r.message(), r.entry().seq, r.message().replyToId == null ? null : quotes.get(r.message().replyToId)))
+                .map(r -> OfflineMessage.of(r.message(), r.entry().seq, r.message().replyToId == null ? null : quotes.get(r.message().replyToId),
+                        reactions.getOrDefault(r.message().id, List.of())))
                 .toList();
         long all = timeline.countUndelivered(userId);
         return new OfflineList(page, Math.min(all, max), Math.max(0, all - max));
