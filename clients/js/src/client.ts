@@ -6,8 +6,8 @@
 import { ApiError, SessionEndedError } from './errors.js';
 import type {
   AckFrame, Attachment, AuthResult, Blocked, ChatFrame, ClientFrame, ConnectionState, Conversation,
-  ConversationSettings, ErrorFrame, Friend, FriendRequest, Group, GroupDetail, Health, Id, Message,
-  MessageEvent, OfflineEntry, OnlineUser, PresenceEntry, Receipts, Reaction, SendOptions, SendResult,
+  ConversationSettings, EditedFrame, ErrorFrame, Friend, FriendRequest, Group, GroupDetail, Health, Id, Message,
+  MessageEvent, OfflineEntry, OnlineUser, PresenceEntry, Receipts, Reaction, RecalledFrame, SendOptions, SendResult,
   ServerFrame, Session, SyncedFrame, SyncPage, Target, TestAuth, TokenPair, UnreadCount, UploadTicket, User,
 } from './types.js';
 
@@ -111,6 +111,9 @@ interface Outgoing {
 
 type Query = Record<string, string | number | boolean | undefined | null>;
 
+/** An entry of the user's timeline on its way to the app: a message, or a change of one (it has a seq too). */
+type Entry = MessageEvent | { seq: number; change: EditedFrame | RecalledFrame };
+
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 const API = '/api/v1';
 
@@ -184,7 +187,8 @@ export class ImClient {
 
   // ---- what the app has been told
   private watermark: number;
-  private readonly held = new Map<number, MessageEvent>();
+  /** Messages and changes (edits, recalls) that came ahead of a gap, by seq. */
+  private readonly held = new Map<number, Entry>();
   private readonly recent = new Set<Id>();
   private syncInFlight = false;
   private connSynced = false;
@@ -674,7 +678,8 @@ export class ImClient {
   private async newestSeq(): Promise<number> {
     const after = async (n: number) => {
       const page = await this.syncMessages(n, 1);
-      return page.messages.length ? page.messages[0].seq : null;
+      const next = page.messages[0]?.seq ?? page.changes?.[0]?.seq;
+      return next === undefined ? null : next;
     };
     const first = await after(0);
     if (first === null) return 0;
@@ -692,7 +697,7 @@ export class ImClient {
       const s = await after(mid);
       if (s === null) hi = mid; else lo = s;
     }
-    // lo: the highest seq with a visible message
+    // lo: the highest seq of a visible message or change
     const tail = await after(lo);
     return tail === null ? lo : tail;
   }
@@ -867,6 +872,10 @@ export class ImClient {
       case 'synced':
         this.onSynced(f);
         break;
+      case 'edited':
+      case 'recalled':
+        this.onChange(f);
+        break;
       case 'error':
         this.onError(f);
         this.emit('error', f);
@@ -896,6 +905,23 @@ export class ImClient {
     this.accept({ ...f, mine, source });
   }
 
+  /**
+   * An edit or recall takes a seq in the user's timeline, like a message: told once and in seq order
+   * with the messages (as the `edited` / `recalled` event), so it never looks like a gap.
+   */
+  private onChange(f: EditedFrame | RecalledFrame): void {
+    const seq = f.seq ?? 0;
+    if (!(seq > 0)) {
+      this.emit(f.type, f as never);
+      return;
+    }
+    if (seq <= this.watermark || this.held.has(seq)) {
+      this.counters.duplicates += 1;
+      return;
+    }
+    this.accept({ seq, change: f });
+  }
+
   private onAck(f: AckFrame): void {
     const p = f.client_msg_id ? this.pending.get(f.client_msg_id) : undefined;
     if (p && f.client_msg_id) {
@@ -917,7 +943,7 @@ export class ImClient {
       // every message up to f.seq was sent before this frame: what is held up to there can go
       const ready = [...this.held.keys()].filter((s) => s <= f.seq).sort((a, b) => a - b);
       for (const s of ready) {
-        const ev = this.held.get(s) as MessageEvent;
+        const ev = this.held.get(s) as Entry;
         this.held.delete(s);
         this.tell(ev);
       }
@@ -957,7 +983,7 @@ export class ImClient {
   // ---- in order, once
 
   /** Takes a message not told yet: told now if it is the next seq, else held until the gap is filled. */
-  private accept(ev: MessageEvent): void {
+  private accept(ev: Entry): void {
     if (!(ev.seq > 0)) {
       this.tell(ev);
       return;
@@ -982,7 +1008,11 @@ export class ImClient {
     }
   }
 
-  private tell(ev: MessageEvent): void {
+  private tell(ev: Entry): void {
+    if ('change' in ev) {
+      this.emit(ev.change.type, ev.change as never);
+      return;
+    }
     this.recent.add(ev.msg_id);
     if (this.recent.size > 10_000) {
       const oldest = this.recent.values().next().value as Id;

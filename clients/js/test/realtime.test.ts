@@ -263,3 +263,36 @@ test('a restart resumes after the persisted seq: what came meanwhile is told onc
   fresh.close();
   b.close();
 });
+
+test('edits and recalls are told once, in seq order with the messages, without a sync for a gap', { timeout: 120_000 }, async () => {
+  const a = await user('ed');
+  const b = await user('ed');
+  const bId = b.userId as number;
+  const gotB = record(b);
+  const changes: string[] = [];
+  b.on('edited', (e) => changes.push('edited:' + e.msg_id + ':' + e.content));
+  b.on('recalled', (e) => changes.push('recalled:' + e.msg_id));
+  const reactions: string[] = [];
+  b.on('reaction', (e) => reactions.push(e.emoji + e.action + e.count));
+  await a.connect();
+  await b.connect();
+
+  const first = await a.send({ to: bId }, 'see you at 7').result;
+  await until(() => gotB.length === 1, () => 'bob gets the message');
+  const syncsBefore = b.stats.syncs;
+  await a.editMessage(first.msg_id, 'see you at 8');
+  await a.addReaction(first.msg_id, '🎉');
+  const second = await a.send({ to: bId }, 'bring the wine', { reply_to: first.msg_id }).result;
+  await a.recallMessage(first.msg_id);
+  await until(() => changes.length === 2 && gotB.length === 2 && reactions.length === 1, () => 'bob: ' + JSON.stringify({ changes, gotB, reactions }));
+  assert.deepEqual(changes, ['edited:' + first.msg_id + ':see you at 8', 'recalled:' + first.msg_id]);
+  assert.deepEqual(reactions, ['🎉add1']);
+  assert.equal(gotB[1].msg_id, second.msg_id);
+  assert.deepEqual(gotB[1].reply_to, { id: first.msg_id, sender_id: a.userId, excerpt: 'see you at 8' });
+  assertOnceInOrder(gotB, 'bob');
+  assert.equal(b.stats.syncs, syncsBefore, 'a change is no gap: no sync asked');
+  // the watermark passed the changes: a client resuming from it gets nothing again
+  assert.equal(b.lastSeq, (await b.syncMessages(0, 100)).next_seq);
+  a.close();
+  b.close();
+});

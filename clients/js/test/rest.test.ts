@@ -176,3 +176,50 @@ test('groups: create, list, details, rename, members, leave, messages, read', { 
   assert.equal((await a.getGroup(g.id)).member_count, 1);
   await until(() => true, () => '');
 });
+
+test('rich messages over REST: reply, edit, reactions, recall, receipts, settings, sync changes', { timeout: 120_000 }, async () => {
+  const a = await user('rich');
+  const b = await user('rich');
+  const bId = b.userId as number;
+  const q = await a.sendRest({ to: bId }, 'dinner at 7?');
+  const r = await b.sendRest({ to: a.userId as number }, 'yes', { reply_to: q.id });
+  assert.deepEqual(r.reply_to, { id: q.id, sender_id: a.userId, excerpt: 'dinner at 7?' });
+
+  const edited = await a.editMessage(q.id, 'dinner at 8?');
+  assert.equal(edited.id, q.id);
+  assert.equal(edited.seq, q.seq);
+  assert.equal(edited.content, 'dinner at 8?');
+  assert.ok(edited.edited_at);
+  await assert.rejects(b.editMessage(q.id, 'mine'), (e: ApiError) => e.status === 403);
+
+  assert.deepEqual((await b.addReaction(q.id, '👍')).reactions, [{ emoji: '👍', count: 1, me: true }]);
+  assert.deepEqual((await a.addReaction(q.id, '👍')).reactions, [{ emoji: '👍', count: 2, me: true }]);
+  assert.deepEqual((await a.removeReaction(q.id, '👍')).reactions, [{ emoji: '👍', count: 1, me: false }]);
+  await assert.rejects(a.addReaction(q.id, 'not one'), (e: ApiError) => e.status === 400 && e.code === 'VALIDATION_FAILED');
+
+  const history = await b.getHistory({ with_user_id: a.userId as number });
+  assert.equal(history[1].content, 'dinner at 8?');
+  assert.equal(history[0].reply_to?.excerpt, 'dinner at 8?');
+  assert.deepEqual(history[1].reactions, [{ emoji: '👍', count: 1, me: true }]);
+
+  const receipts = await a.getReceipts(q.id);
+  assert.equal(receipts.member_count, 1);
+
+  await a.recallMessage(q.id);
+  await a.recallMessage(q.id); // again: nothing more happens
+  const after = await b.getHistory({ with_user_id: a.userId as number });
+  assert.equal(after[1].content, '');
+  assert.equal(after[1].recalled, true);
+  assert.equal(after[0].reply_to?.excerpt, '');
+
+  // sync: the changes take seqs of their own, right after the messages
+  const page = await b.syncMessages(0, 100);
+  assert.deepEqual(page.changes?.map((c) => c.type), ['edited', 'recalled']);
+  const seqs = [...page.messages.map((m) => m.seq), ...(page.changes ?? []).map((c) => c.seq)].sort((x, y) => x - y);
+  assert.deepEqual(seqs, seqs.map((_, i) => seqs[0] + i), 'messages and changes together: no gap');
+
+  assert.deepEqual(await b.setConversationSettings(a.userId as number, { pinned: true }), { pinned: true, muted: false, archived: false });
+  const conversations = await b.getConversations();
+  assert.equal(conversations[0].user_id, a.userId);
+  assert.equal(conversations[0].pinned, true);
+});

@@ -31,6 +31,8 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
     public static final List<JsonObject> delivered = new CopyOnWriteArrayList<>();
     public static final Map<Long, List<JsonObject>> offline = new ConcurrentHashMap<>();
     public static final Map<Long, List<JsonObject>> timeline = new ConcurrentHashMap<>();
+    /** Edits and recalls of each user's timeline, as sync lists them in {@code changes}. */
+    public static final Map<Long, List<JsonObject>> changes = new ConcurrentHashMap<>();
     public static volatile boolean presenceDown;
     public static volatile long offlineDelayMillis;
     public static volatile long syncDelayMillis;
@@ -84,6 +86,7 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
         delivered.clear();
         offline.clear();
         timeline.clear();
+        changes.clear();
         presenceDown = false;
         offlineDelayMillis = 0;
         syncDelayMillis = 0;
@@ -138,9 +141,12 @@ public class BackendStubs implements QuarkusTestResourceLifecycleManager {
             JsonArray page = new JsonArray();
             List<JsonObject> rest = timeline.getOrDefault(user, List.of()).stream().filter(m -> m.getLong("seq") > after).toList();
             rest.stream().limit(limit).forEach(page::add);
-            long next = page.stream().mapToLong(m -> ((JsonObject) m).getLong("seq")).max().orElse(after);
-            vertx.setTimer(Math.max(1, syncDelayMillis), t -> ok(rc, new JsonObject().put("messages", page).put("next_seq", next)
-                    .put("has_more", rest.size() > limit)));
+            JsonArray changed = new JsonArray();
+            changes.getOrDefault(user, List.of()).stream().filter(c -> c.getLong("seq") > after).limit(limit).forEach(changed::add);
+            long next = java.util.stream.Stream.concat(page.stream(), changed.stream())
+                    .mapToLong(m -> ((JsonObject) m).getLong("seq")).max().orElse(after);
+            vertx.setTimer(Math.max(1, syncDelayMillis), t -> ok(rc, new JsonObject().put("messages", page).put("changes", changed)
+                    .put("next_seq", next).put("has_more", rest.size() > limit)));
         });
         // The gateway's batched frames: each item answered like the REST route would answer it.
         router.post("/internal/v1/messages/batch").handler(rc -> {

@@ -199,6 +199,52 @@ class ChatSocketTest {
         }
     }
 
+    static JsonObject change(long seq, String type, long msgId) {
+        JsonObject c = new JsonObject().put("type", type).put("seq", seq).put("msg_id", msgId).put("by", 1).put("timestamp", 1);
+        return "edited".equals(type) ? c.put("content", "edit " + seq).put("edited_at", "2026-11-24T22:00:00Z") : c;
+    }
+
+    @Test
+    void editsAndRecallsAreReplayedInSeqOrderWithTheMessagesAndPushedOnce() throws Exception {
+        long user = USERS.incrementAndGet();
+        long peer = USERS.incrementAndGet();
+        BackendStubs.timeline.put(user, List.of(
+                offlineEntry(41, 5, peer, user).put("reply_to", new JsonObject().put("id", 40).put("sender_id", user).put("excerpt", "q"))
+                        .put("edited_at", "2026-11-24T22:00:00Z").put("mentions", List.of()),
+                offlineEntry(42, 7, peer, user).put("recalled", true).put("content", "")));
+        BackendStubs.changes.put(user, List.of(change(6, "edited", 41), change(8, "recalled", 42)));
+        BackendStubs.syncDelayMillis = 300;
+        try (WsTestClient s = connect(user, UUID.randomUUID().toString(), "&since_seq=4")) {
+            // Live while the replay runs: the recall again (seq 8 for this user), then a new edit (seq 9).
+            deliver(change(0, "recalled", 42).encode(), Map.of(StreamFields.USERS, Long.toString(user), StreamFields.SEQS, "{\"" + user + "\":8}"));
+            deliver(change(0, "edited", 41).encode(), Map.of(StreamFields.USERS, Long.toString(user), StreamFields.SEQS, "{\"" + user + "\":9}"));
+            List<JsonNode> frames = s.drain(1500).stream().filter(f -> List.of("chat", "edited", "recalled").contains(f.path("type").asText()))
+                    .toList();
+            assertEquals(List.of(5L, 6L, 7L, 8L, 9L), frames.stream().map(f -> f.path("seq").asLong()).toList());
+            assertEquals(List.of("chat", "edited", "chat", "recalled", "edited"), frames.stream().map(f -> f.path("type").asText()).toList());
+            assertEquals(40, frames.get(0).path("reply_to").path("id").asLong());
+            assertEquals("2026-11-24T22:00:00Z", frames.get(0).path("edited_at").asText());
+            assertFalse(frames.get(0).has("mentions"), "empty relations are left out, as in a live frame");
+            assertTrue(frames.get(2).path("recalled").asBoolean());
+            assertEquals("edit 6", frames.get(1).path("content").asText());
+            assertEquals(41, frames.get(1).path("msg_id").asLong());
+        }
+    }
+
+    @Test
+    void chatFramesCarryRepliesAndMentionsToMessageService() throws Exception {
+        long a = USERS.incrementAndGet();
+        try (WsTestClient s = connect(a)) {
+            s.send("{\"type\":\"chat\",\"group_id\":9,\"content\":\"@b look\",\"client_msg_id\":\"r-1\",\"reply_to\":41,"
+                    + "\"mentions\":[5,6],\"mention_all\":false}");
+            s.next("ack");
+            JsonObject sent = BackendStubs.sends.get(0);
+            assertEquals(41, sent.getLong("reply_to"));
+            assertEquals(List.of(5, 6), sent.getJsonArray("mentions").getList());
+            assertFalse(sent.getBoolean("mention_all"));
+        }
+    }
+
     @Test
     void deliveryGivesEachUserItsOwnSeqAndSkipsTheSendingConnection() throws Exception {
         long a = USERS.incrementAndGet();

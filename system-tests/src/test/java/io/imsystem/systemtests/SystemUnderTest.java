@@ -19,7 +19,8 @@ public final class SystemUnderTest {
     public static synchronized Launcher get() {
         if (instance == null) {
             Path root = Path.of(System.getProperty("im.root", "..")).toAbsolutePath().normalize();
-            Launcher launcher = new Launcher(root, root.resolve("system-tests/target/system"), "sys",
+            // -Dim.system.database=x runs against im_auth_x and im_message_x (a second checkout beside this one).
+            Launcher launcher = new Launcher(root, root.resolve("system-tests/target/system"), System.getProperty("im.system.database", "sys"),
                     Map.of("WS_HEARTBEAT_INTERVAL", "2s"));
             Runtime.getRuntime().addShutdownHook(new Thread(launcher::stopAll));
             try {

@@ -27,6 +27,12 @@ public final class ErrorCodes {
     public static final String REQUEST_NOT_PENDING = "REQUEST_NOT_PENDING";
     /** A group would have more members than the configured maximum. */
     public static final String GROUP_FULL = "GROUP_FULL";
+    /** An edit or recall after its window (MESSAGE_EDIT_WINDOW, MESSAGE_RECALL_WINDOW). */
+    public static final String WINDOW_PASSED = "WINDOW_PASSED";
+    /** An edit of, or a reaction to, a message that was recalled. */
+    public static final String RECALLED = "RECALLED";
+    /** A user's reactions on one message would pass the configured maximum. */
+    public static final String REACTION_LIMIT = "REACTION_LIMIT";
     public static final String RATE_LIMITED = "RATE_LIMITED";
     public static final String UNAVAILABLE = "UNAVAILABLE";
     public static final String INTERNAL = "INTERNAL_ERROR";

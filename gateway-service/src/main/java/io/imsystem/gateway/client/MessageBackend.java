@@ -26,8 +26,8 @@ public class MessageBackend {
     public record OfflinePage(List<JsonNode> messages) {
     }
 
-    /** A page of {@code GET /messages/sync}. */
-    public record SyncPage(List<JsonNode> messages, long nextSeq, boolean hasMore) {
+    /** A page of {@code GET /messages/sync}: messages and changes (edits, recalls), each list in seq order. */
+    public record SyncPage(List<JsonNode> messages, List<JsonNode> changes, long nextSeq, boolean hasMore) {
     }
 
     private final MessageClient client;
@@ -52,7 +52,7 @@ public class MessageBackend {
     public Uni<SyncPage> sync(String bearer, long afterSeq, int limit) {
         return client.sync(bearer, afterSeq, limit).onItem().transform(r -> {
             JsonNode data = answers.dataOf(SERVICE, r);
-            return new SyncPage(list(data.path("messages")), data.path("next_seq").asLong(afterSeq),
+            return new SyncPage(list(data.path("messages")), list(data.path("changes")), data.path("next_seq").asLong(afterSeq),
                     data.path("has_more").asBoolean(false));
         });
     }

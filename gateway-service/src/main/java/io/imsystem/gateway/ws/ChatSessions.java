@@ -178,7 +178,9 @@ public class ChatSessions {
             LOG.warn("dropping a malformed deliver entry (not a JSON object)");
             return;
         }
-        long msgId = "chat".equals(frame.path("type").asText()) ? frame.path("msg_id").asLong(0) : 0;
+        String type = frame.path("type").asText();
+        long msgId = "chat".equals(type) ? frame.path("msg_id").asLong(0) : 0;
+        boolean change = "edited".equals(type) || "recalled".equals(type);
         for (Long user : users) {
             Collection<ClientConnection> conns = registry.ofUser(user);
             if (conns.isEmpty()) {
@@ -194,7 +196,8 @@ public class ChatSessions {
                 if (c.id.equals(excludeConn)) {
                     continue;
                 }
-                switch (c.admitLive(msgId, seq == null ? 0 : seq, text)) {
+                long key = change && seq != null ? ClientConnection.changeKey(seq) : msgId;
+                switch (c.admitLive(key, seq == null ? 0 : seq, text)) {
                     case SEND -> writer.send(c, text);
                     case OVERFLOW -> writer.tooSlow(c);
                     default -> {

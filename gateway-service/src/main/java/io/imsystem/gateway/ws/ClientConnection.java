@@ -137,12 +137,23 @@ final class ClientConnection {
         return firstPush(msgId) ? Admit.SEND : Admit.DUPLICATE;
     }
 
-    /** True the first time this message id is pushed on this socket (ids {@code <= 0}: not a message, always true). */
+    /**
+     * True the first time this message id (or {@link #changeKey change key}) is pushed on this socket
+     * (0: neither, always true).
+     */
     synchronized boolean firstPush(long msgId) {
-        if (msgId <= 0) {
+        if (msgId == 0) {
             return true;
         }
         return pushed.putIfAbsent(msgId, Boolean.TRUE) == null;
+    }
+
+    /**
+     * The key under which an edit or recall is remembered: its seq in this socket's user's timeline,
+     * negated (message ids are positive), so that a change replayed by sync and delivered live is pushed once.
+     */
+    static long changeKey(long seq) {
+        return -seq;
     }
 
     /** Keeps a replayed frame made before the socket opened (the caller checked {@link #firstPush}). */

@@ -33,6 +33,25 @@ final class Frames {
         }
         f.put("timestamp", epochSeconds(m.path("created_at").asText(null)));
         f.put("offline", offline);
+        // Its state and relations (API.md, "Rich messages"), only where there is something to say, as the live frame does.
+        if (m.hasNonNull("reply_to")) {
+            f.set("reply_to", m.get("reply_to"));
+        }
+        if (m.path("mentions").isArray() && !m.path("mentions").isEmpty()) {
+            f.set("mentions", m.get("mentions"));
+        }
+        if (m.path("mention_all").asBoolean(false)) {
+            f.put("mention_all", true);
+        }
+        if (m.hasNonNull("edited_at")) {
+            f.put("edited_at", m.path("edited_at").asText());
+        }
+        if (m.path("recalled").asBoolean(false)) {
+            f.put("recalled", true);
+        }
+        if (m.path("reactions").isArray() && !m.path("reactions").isEmpty()) {
+            f.set("reactions", m.get("reactions"));
+        }
         return f;
     }
 

@@ -84,6 +84,9 @@ public class InboundFrames {
         copy(frame, body, "content", "content");
         copy(frame, body, "msg_type", "msg_type");
         copy(frame, body, "client_msg_id", "client_msg_id");
+        copy(frame, body, "reply_to", "reply_to");
+        copy(frame, body, "mentions", "mentions");
+        copy(frame, body, "mention_all", "mention_all");
         return send(c, body, "chat", length);
     }
 

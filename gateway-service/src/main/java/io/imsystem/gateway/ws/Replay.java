@@ -70,8 +70,9 @@ public class Replay {
     }
 
     /**
-     * Sends the messages after {@code afterSeq} as chat frames, page by page until the timeline's end or
-     * the socket's close; answers the highest seq sent.
+     * Sends the messages after {@code afterSeq} as chat frames and the changes (edits, recalls) as
+     * {@code edited} / {@code recalled} frames, merged in seq order, page by page until the timeline's
+     * end or the socket's close; answers the highest seq sent.
      *
      * @param skipPushed skip messages already pushed on this socket (the connect replay); a client's own
      *     {@code sync} frame gets everything it asks for
@@ -82,14 +83,23 @@ public class Replay {
         }
         return messages.sync(c.bearer, afterSeq, PAGE).onItem().transformToUni(page -> {
             long highest = afterSeq;
-            for (JsonNode m : page.messages()) {
-                highest = Math.max(highest, m.path("seq").asLong());
-                long id = m.path("id").asLong();
-                if (!skipPushed || c.firstPush(id)) {
-                    writer.send(c, Frames.write(mapper, Frames.chat(mapper, m, false)));
+            List<JsonNode> chats = page.messages();
+            List<JsonNode> changes = page.changes();
+            int m = 0;
+            int ch = 0;
+            while (m < chats.size() || ch < changes.size()) {
+                boolean chat = ch >= changes.size()
+                        || (m < chats.size() && chats.get(m).path("seq").asLong() < changes.get(ch).path("seq").asLong());
+                JsonNode entry = chat ? chats.get(m++) : changes.get(ch++);
+                long seq = entry.path("seq").asLong();
+                highest = Math.max(highest, seq);
+                long key = chat ? entry.path("id").asLong() : ClientConnection.changeKey(seq);
+                if (!skipPushed || c.firstPush(key)) {
+                    // A change of sync has the fields of its frame (API.md, "Rich messages").
+                    writer.send(c, Frames.write(mapper, chat ? Frames.chat(mapper, entry, false) : entry));
                 }
             }
-            long next = highest;
+            long next = Math.max(highest, page.nextSeq());
             return page.hasMore() && next > afterSeq
                     ? sync(c, next, skipPushed)
                     : Uni.createFrom().item(next);

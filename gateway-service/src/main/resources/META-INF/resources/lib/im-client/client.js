@@ -70,6 +70,7 @@ export class ImClient {
     readyWaiters = [];
     // ---- what the app has been told
     watermark;
+    /** Messages and changes (edits, recalls) that came ahead of a gap, by seq. */
     held = new Map();
     recent = new Set();
     syncInFlight = false;
@@ -562,7 +563,8 @@ export class ImClient {
     async newestSeq() {
         const after = async (n) => {
             const page = await this.syncMessages(n, 1);
-            return page.messages.length ? page.messages[0].seq : null;
+            const next = page.messages[0]?.seq ?? page.changes?.[0]?.seq;
+            return next === undefined ? null : next;
         };
         const first = await after(0);
         if (first === null)
@@ -587,7 +589,7 @@ export class ImClient {
             else
                 lo = s;
         }
-        // lo: the highest seq with a visible message
+        // lo: the highest seq of a visible message or change
         const tail = await after(lo);
         return tail === null ? lo : tail;
     }
@@ -782,6 +784,10 @@ export class ImClient {
             case 'synced':
                 this.onSynced(f);
                 break;
+            case 'edited':
+            case 'recalled':
+                this.onChange(f);
+                break;
             case 'error':
                 this.onError(f);
                 this.emit('error', f);
@@ -809,6 +815,22 @@ export class ImClient {
         }
         const source = f.offline ? 'offline' : this.connSynced ? 'live' : 'sync';
         this.accept({ ...f, mine, source });
+    }
+    /**
+     * An edit or recall takes a seq in the user's timeline, like a message: told once and in seq order
+     * with the messages (as the `edited` / `recalled` event), so it never looks like a gap.
+     */
+    onChange(f) {
+        const seq = f.seq ?? 0;
+        if (!(seq > 0)) {
+            this.emit(f.type, f);
+            return;
+        }
+        if (seq <= this.watermark || this.held.has(seq)) {
+            this.counters.duplicates += 1;
+            return;
+        }
+        this.accept({ seq, change: f });
     }
     onAck(f) {
         const p = f.client_msg_id ? this.pending.get(f.client_msg_id) : undefined;
@@ -897,6 +919,10 @@ export class ImClient {
         }
     }
     tell(ev) {
+        if ('change' in ev) {
+            this.emit(ev.change.type, ev.change);
+            return;
+        }
         this.recent.add(ev.msg_id);
         if (this.recent.size > 10_000) {
             const oldest = this.recent.values().next().value;

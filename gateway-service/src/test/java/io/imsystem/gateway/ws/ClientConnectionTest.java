@@ -41,6 +41,9 @@ class ClientConnectionTest {
         assertEquals(ClientConnection.Admit.DUPLICATE, c.admitLive(5, 1, "x"));
         assertFalse(c.firstPush(5), "a replay of it later is skipped too");
         assertTrue(c.firstPush(0) && c.firstPush(0), "frames that are no message (typing, presence) always pass");
+        assertTrue(c.firstPush(ClientConnection.changeKey(6)), "an edit with seq 6 the first time");
+        assertFalse(c.firstPush(ClientConnection.changeKey(6)), "the same edit again (replayed and live) is skipped");
+        assertTrue(c.firstPush(6), "a message id is another key than a change's seq");
         assertEquals(ClientConnection.Admit.SEND, c.admitLive(0, 0, "typing"));
         assertEquals(ClientConnection.Admit.SEND, c.admitLive(0, 0, "typing"));
     }

@@ -28,6 +28,30 @@ public interface MessageConfig {
     @jakarta.validation.constraints.Min(100)
     int offlineMax();
 
+    /** How long after sending its sender may edit a message (MESSAGE_EDIT_WINDOW); later 403 WINDOW_PASSED. */
+    @WithDefault("24h")
+    Duration editWindow();
+
+    /**
+     * How long after sending its sender may recall a message for everyone (MESSAGE_RECALL_WINDOW); a
+     * group's owner and admins may recall any of its messages at any time.
+     */
+    @WithDefault("2m")
+    Duration recallWindow();
+
+    /** The most different emoji one user may put on one message (409 REACTION_LIMIT beyond). */
+    @WithDefault("20")
+    @Min(1)
+    @Max(100)
+    int maxReactionsPerUser();
+
+    /**
+     * How often the senders of group messages hear of reads ({@code read} frames, one per group and read
+     * count; MESSAGE_RECEIPT_DEBOUNCE), in the scheduler's {@code every} format ({@code 2s}, {@code 0.5s}).
+     */
+    @WithDefault("2s")
+    String receiptDebounce();
+
     Users users();
 
     Cache cache();

@@ -33,7 +33,8 @@ public class MessageRepository implements PanacheRepositoryBase<Message, Long> {
         if (keys.isEmpty()) {
             return List.of();
         }
-        String sql = "SELECT id, sender_id, receiver_id, group_id, content, msg_type, status, client_msg_id, created_at, updated_at, deleted_at "
+        String sql = "SELECT id, sender_id, receiver_id, group_id, content, msg_type, status, client_msg_id, created_at, updated_at, deleted_at, "
+                + "edited_at, recalled_at, reply_to_id, mentions, mention_all, reaction_count "
                 + "FROM messages WHERE " + String.join(" OR ", Collections.nCopies(keys.size(), "(sender_id = ? AND client_msg_id = ?)"));
         List<Message> found = new ArrayList<>();
         getEntityManager().unwrap(Session.class).doWork(connection -> {
@@ -57,6 +58,12 @@ public class MessageRepository implements PanacheRepositoryBase<Message, Long> {
                         m.createdAt = instant(rs.getObject(9, LocalDateTime.class));
                         m.updatedAt = instant(rs.getObject(10, LocalDateTime.class));
                         m.deletedAt = instant(rs.getObject(11, LocalDateTime.class));
+                        m.editedAt = instant(rs.getObject(12, LocalDateTime.class));
+                        m.recalledAt = instant(rs.getObject(13, LocalDateTime.class));
+                        m.replyToId = rs.getObject(14, Long.class);
+                        m.mentions = rs.getString(15);
+                        m.mentionAll = rs.getBoolean(16);
+                        m.reactionCount = rs.getInt(17);
                         found.add(m);
                     }
                 }
@@ -79,8 +86,9 @@ public class MessageRepository implements PanacheRepositoryBase<Message, Long> {
             return;
         }
         getEntityManager().unwrap(Session.class).doWork(connection -> {
-            String sql = "INSERT INTO messages (sender_id, receiver_id, group_id, content, msg_type, status, client_msg_id, created_at, updated_at) VALUES "
-                    + String.join(", ", Collections.nCopies(rows.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            String sql = "INSERT INTO messages (sender_id, receiver_id, group_id, content, msg_type, status, client_msg_id, created_at, updated_at, "
+                    + "reply_to_id, mentions, mention_all) VALUES "
+                    + String.join(", ", Collections.nCopies(rows.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
             try (PreparedStatement ps = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
                 int i = 1;
                 for (Message m : rows) {
@@ -94,6 +102,9 @@ public class MessageRepository implements PanacheRepositoryBase<Message, Long> {
                     ps.setString(i++, m.clientMsgId);
                     ps.setObject(i++, created);
                     ps.setObject(i++, LocalDateTime.ofInstant(m.updatedAt, ZoneOffset.UTC));
+                    ps.setObject(i++, m.replyToId);
+                    ps.setString(i++, m.mentions);
+                    ps.setBoolean(i++, m.mentionAll);
                 }
                 ps.executeUpdate();
                 List<Long> ids = new ArrayList<>(rows.size());

@@ -41,6 +41,10 @@ public class TimelineEntry extends PanacheEntityBase {
 
     public boolean hidden;
 
+    /** When its owner read it (null until read; rows read before this column existed have none). */
+    @Column(name = "read_at")
+    public Instant readAt;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -211,7 +211,8 @@ public class TimelineRepository implements PanacheRepositoryBase<TimelineEntry, 
     }
 
     public int markRead(long userId, Collection<Long> messageIds) {
-        return update("read = true, delivered = true where userId = ?1 and messageId in ?2", userId, messageIds);
+        return update("read = true, delivered = true, readAt = ?3 where userId = ?1 and messageId in ?2", userId, messageIds,
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 
     // Native: Hibernate's MySQL dialect writes "FOR UPDATE OF alias", which MariaDB refuses.

@@ -14,6 +14,7 @@ import io.imsystem.common.security.InternalRouteFilter;
 import io.imsystem.common.wire.FrameBatch;
 import io.imsystem.message.rest.dto.MessageView;
 import io.imsystem.message.rest.dto.SendMessageRequest;
+import io.imsystem.message.service.MessageRelations;
 import io.imsystem.message.service.MessageService;
 import io.imsystem.message.service.TimelineService;
 import io.smallrye.common.annotation.Blocking;
@@ -57,6 +58,9 @@ public class FrameBatchResource {
 
     @Inject
     TimelineService timeline;
+
+    @Inject
+    MessageRelations relations;
 
     @Inject
     ObjectMapper json;
@@ -140,7 +144,7 @@ public class FrameBatchResource {
         for (int i = 0; i < items.size(); i++) {
             if (sends.get(i) != null) {
                 try {
-                    results[i] = FrameBatch.Result.ok(json.valueToTree(sends.get(i).join()));
+                    results[i] = FrameBatch.Result.ok(json.valueToTree(relations.complete(sends.get(i).join(), items.get(i).userId())));
                 } catch (CompletionException e) {
                     results[i] = failed(e.getCause() == null ? e : e.getCause());
                 }

@@ -3,6 +3,9 @@ package io.imsystem.message.service;
 import io.imsystem.common.api.ApiException;
 import io.imsystem.message.client.UserSummary;
 import io.imsystem.message.model.ChatGroup;
+import io.imsystem.message.model.ConversationSettings;
+import io.imsystem.message.model.ConversationSettingsRepository;
+import io.imsystem.message.model.MentionRepository;
 import io.imsystem.message.model.GroupRepository;
 import io.imsystem.message.model.Message;
 import io.imsystem.message.model.MessageRepository;
@@ -48,6 +51,15 @@ public class ConversationService {
     @Inject
     GroupRepository groups;
 
+    @Inject
+    MessageRelations relations;
+
+    @Inject
+    ConversationSettingsRepository settings;
+
+    @Inject
+    MentionRepository mentions;
+
     /**
      * Messages with {@code peerId} as {@code userId} sees them, newest first: those before
      * {@code beforeId} (when given), skipping {@code offset}, at most {@code limit}. Marks the
@@ -68,11 +80,11 @@ public class ConversationService {
             List<CachedMessage> candidates = recent.get().messages().stream()
                     .filter(m -> beforeId == null || m.id() < beforeId).toList();
             if (candidates.size() >= offset + limit || recent.get().complete()) {
-                return candidates.stream().skip(offset).limit(limit).map(m -> m.viewFor(userId)).toList();
+                return relations.complete(candidates.stream().skip(offset).limit(limit).map(m -> m.viewFor(userId)).toList(), userId);
             }
         }
-        return timeline.conversation(userId, peerId, beforeId, offset, limit).stream()
-                .map(r -> MessageView.of(r.message(), r.entry().seq)).toList();
+        return relations.complete(timeline.conversation(userId, peerId, beforeId, offset, limit).stream()
+                .map(r -> MessageView.of(r.message(), r.entry().seq)).toList(), userId);
     }
 
     /**
@@ -84,7 +96,7 @@ public class ConversationService {
         if (groups.member(groupId, userId).isEmpty()) {
             throw ApiException.notFound("group");
         }
-        return timeline.group(userId, groupId, beforeId, limit).stream().map(MessageView::of).toList();
+        return relations.complete(timeline.group(userId, groupId, beforeId, limit).stream().map(MessageView::of).toList(), userId);
     }
 
     /** Reads the newest messages of the conversation from MySQL and caches them, unless a write came meanwhile. */
@@ -132,8 +144,9 @@ public class ConversationService {
         }
         String version = cache.userVersion(userId);
         int fetch = Math.max(limit, cache.maxConversations());
-        List<long[]> latestPeers = timeline.latestPerPeer(userId, fetch);
-        List<long[]> latestGroups = timeline.latestPerGroup(userId, fetch);
+        Map<ConversationSettings.Key, ConversationSettings> mine = settings.of(userId);
+        List<long[]> latestPeers = withPinned(userId, ConversationSettings.PEER, timeline.latestPerPeer(userId, fetch), mine);
+        List<long[]> latestGroups = withPinned(userId, ConversationSettings.GROUP, timeline.latestPerGroup(userId, fetch), mine);
         List<Long> lastIds = new ArrayList<>();
         latestPeers.forEach(l -> lastIds.add(l[1]));
         latestGroups.forEach(l -> lastIds.add(l[1]));
@@ -149,6 +162,7 @@ public class ConversationService {
                 unreadInGroups.put(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
             }
         }
+        Map<Long, Long> mentionedIn = latestGroups.isEmpty() ? Map.of() : mentions.unreadMentionsByGroup(userId);
         Map<Long, ChatGroup> groupsById = groups.byIds(latestGroups.stream().map(l -> l[0]).toList());
         Map<Long, UserSummary> names;
         boolean namesKnown = true;
@@ -167,8 +181,10 @@ public class ConversationService {
                 continue;
             }
             UserSummary peer = names.get(l[0]);
+            ConversationSettings set = mine.get(new ConversationSettings.Key(userId, ConversationSettings.PEER, l[0]));
             views.add(new ConversationView.Peer(l[0], peer == null ? null : peer.username(), peer == null ? null : peer.nickname(),
-                    m.content, m.id, m.createdAt.truncatedTo(ChronoUnit.SECONDS), unread.getOrDefault(l[0], 0L)));
+                    m.content, m.id, m.createdAt.truncatedTo(ChronoUnit.SECONDS), unread.getOrDefault(l[0], 0L),
+                    set != null && set.pinned, set != null && set.muted, set != null && set.archived, false));
         }
         for (long[] l : latestGroups) {
             Message m = lastMessages.get(l[1]);
@@ -176,11 +192,14 @@ public class ConversationService {
             if (m == null || g == null) {
                 continue;
             }
+            ConversationSettings set = mine.get(new ConversationSettings.Key(userId, ConversationSettings.GROUP, g.id));
             views.add(new ConversationView.Group(g.id, g.name, g.avatar, m.content, m.id, m.createdAt.truncatedTo(ChronoUnit.SECONDS),
-                    unreadInGroups.getOrDefault(g.id, 0L)));
+                    unreadInGroups.getOrDefault(g.id, 0L), set != null && set.pinned, set != null && set.muted, set != null && set.archived,
+                    mentionedIn.getOrDefault(g.id, 0L) > 0));
         }
-        // Message ids grow with time: the newest conversation has the highest last message id.
-        views.sort(Comparator.comparingLong(ConversationView::lastMessageId).reversed());
+        // Pinned first; message ids grow with time: the newest conversation has the highest last message id.
+        views.sort(Comparator.comparing((ConversationView v) -> !v.pinned()).thenComparing(
+                Comparator.comparingLong(ConversationView::lastMessageId).reversed()));
         if (views.size() > fetch) {
             views = views.subList(0, fetch);
         }
@@ -190,6 +209,20 @@ public class ConversationService {
             cache.fillConversationList(userId, version, new ConversationList(List.copyOf(top), total));
         }
         return new ConversationList(views.subList(0, Math.min(limit, views.size())), total);
+    }
+
+    /** The newest conversations plus the pinned ones that are older (pinned conversations come first, however old). */
+    private List<long[]> withPinned(long userId, String kind, List<long[]> latest, Map<ConversationSettings.Key, ConversationSettings> mine) {
+        java.util.Set<Long> present = new java.util.HashSet<>();
+        latest.forEach(l -> present.add(l[0]));
+        List<Long> missing = mine.values().stream().filter(s -> s.pinned && kind.equals(s.kind) && !present.contains(s.targetId))
+                .map(s -> s.targetId).toList();
+        if (missing.isEmpty()) {
+            return latest;
+        }
+        List<long[]> all = new ArrayList<>(latest);
+        all.addAll(settings.latestOf(userId, kind, missing));
+        return all;
     }
 
     /** Everyone who shares a conversation with the user (for presence). */

@@ -42,13 +42,16 @@ public class MessageService {
     @Inject
     MessageWriter.Deleter deleter;
 
+    @Inject
+    MessageRelations relations;
+
     /**
      * Stores the message once and hands it to the gateways; a retry with the same
      * {@code client_msg_id} returns the first message. The answer is the sender's view, once committed.
      */
     public MessageView send(long senderId, SendMessageRequest request, String connectionId) {
         try {
-            return submit(senderId, request, connectionId).join();
+            return relations.complete(submit(senderId, request, connectionId).join(), senderId);
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -65,17 +68,24 @@ public class MessageService {
     public CompletableFuture<MessageView> submit(long senderId, SendMessageRequest request, String connectionId) {
         try {
             return pipeline.submit(checked(senderId, request, connectionId));
-        } catch (ApiException e) {
+        } catch (RuntimeException e) {
+            // A refused send (or a failed look-up of what it quotes) fails alone, never its batch.
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private Outgoing checked(long senderId, SendMessageRequest request, String connectionId) {
-        String content = request.content() == null ? "" : request.content().strip();
+    /** The content of a send or an edit: trimmed, 1-5000 characters (400 otherwise). */
+    static String checkedContent(String raw) {
+        String content = raw == null ? "" : raw.strip();
         int length = content.codePointCount(0, content.length());
         if (length < 1 || length > MAX_CONTENT) {
             throw ApiException.invalidField("content", "must be 1-" + MAX_CONTENT + " characters after trimming");
         }
+        return content;
+    }
+
+    private Outgoing checked(long senderId, SendMessageRequest request, String connectionId) {
+        String content = checkedContent(request.content());
         if (request.receiverId() != null && request.groupId() != null) {
             throw ApiException.invalidField("group_id", "give receiver_id or group_id, not both");
         }
@@ -87,7 +97,8 @@ public class MessageService {
         }
         String msgType = request.msgType() == null || request.msgType().isBlank() ? DEFAULT_TYPE : request.msgType();
         String clientMsgId = request.clientMsgId() == null || request.clientMsgId().isBlank() ? null : request.clientMsgId();
-        return new Outgoing(senderId, request.receiverId(), request.groupId(), content, msgType, clientMsgId, connectionId);
+        return new Outgoing(senderId, request.receiverId(), request.groupId(), content, msgType, clientMsgId, connectionId,
+                relations.checkSend(senderId, request));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.imsystem.message.service;
 
 import io.imsystem.common.api.ApiException;
 import io.imsystem.message.model.GroupRepository;
+import io.imsystem.message.model.MentionRepository;
 import io.imsystem.message.model.Message;
 import io.imsystem.message.model.MessageRepository;
 import io.imsystem.message.model.SeqRepository;
@@ -29,9 +30,17 @@ import java.util.Optional;
 @ApplicationScoped
 public class MessageWriter {
 
-    /** One send to store: to a receiver or to a group (the other one null); content already checked. */
+    /**
+     * One send to store: to a receiver or to a group (the other one null); content and {@code links} (the
+     * quoted message, the mentions) already checked.
+     */
     public record Outgoing(long senderId, Long receiverId, Long groupId, String content, String msgType, String clientMsgId,
-            String connectionId) {
+            String connectionId, MessageRelations.Links links) {
+
+        public Outgoing(long senderId, Long receiverId, Long groupId, String content, String msgType, String clientMsgId,
+                String connectionId) {
+            this(senderId, receiverId, groupId, content, msgType, clientMsgId, connectionId, MessageRelations.Links.NONE);
+        }
     }
 
     /**
@@ -56,6 +65,9 @@ public class MessageWriter {
 
     @Inject
     GroupRepository groups;
+
+    @Inject
+    MentionRepository mentions;
 
     /** Stores {@code sends} in one transaction; answers one {@link Stored} per send, in order. */
     @Transactional
@@ -115,7 +127,26 @@ public class MessageWriter {
             s.seqs().forEach((user, seq) -> entries.add(entry(user, seq, m)));
         }
         timeline.insertRows(entries);
+        mentions.insertRows(mentionRows(out));
         return out;
+    }
+
+    /** Who the stored group messages mention: the listed members, or every member but the sender for @all. */
+    private static List<MentionRepository.Row> mentionRows(List<Stored> stored) {
+        List<MentionRepository.Row> rows = new ArrayList<>();
+        for (Stored s : stored) {
+            MessageRelations.Links links = s.failure() == null ? s.send().links() : null;
+            if (links == null || s.message().groupId == null || (links.mentions().isEmpty() && !links.mentionAll())) {
+                continue;
+            }
+            Message m = s.message();
+            for (long user : links.mentionAll() ? s.seqs().keySet() : links.mentions()) {
+                if (user != m.senderId && s.seqs().containsKey(user)) {
+                    rows.add(new MentionRepository.Row(user, m.id, m.groupId));
+                }
+            }
+        }
+        return rows;
     }
 
     private static Message newMessage(Outgoing o, Instant now) {
@@ -129,6 +160,13 @@ public class MessageWriter {
         m.clientMsgId = o.clientMsgId();
         m.createdAt = now;
         m.updatedAt = now;
+        MessageRelations.Links links = o.links();
+        if (links != null) {
+            m.quote = links.quote();
+            m.replyToId = links.quote() == null ? null : links.quote().id();
+            m.mentions = Message.joinIds(links.mentions());
+            m.mentionAll = links.mentionAll();
+        }
         return m;
     }
 

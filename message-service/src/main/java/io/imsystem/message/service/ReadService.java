@@ -48,8 +48,14 @@ public class ReadService {
     @Inject
     GroupRepository groups;
 
+    @Inject
+    MessageRelations relations;
+
+    @Inject
+    ReceiptService receipts;
+
     public List<MessageView> unread(long userId) {
-        return timeline.unread(userId, MAX_UNREAD_LIST).stream().map(MessageView::of).toList();
+        return relations.complete(timeline.unread(userId, MAX_UNREAD_LIST).stream().map(MessageView::of).toList(), userId);
     }
 
     public UnreadCount unreadCount(long userId) {
@@ -122,6 +128,7 @@ public class ReadService {
         }
         if (!marked.isEmpty()) {
             cache.userChanged(userId);
+            receipts.groupMessagesRead(marked);
         }
         return marked.size();
     }

@@ -1,12 +1,16 @@
 package io.imsystem.message.service;
 
+import io.imsystem.message.model.ChangeRepository;
 import io.imsystem.message.model.Message;
 import io.imsystem.message.model.MessageRepository;
 import io.imsystem.message.model.TimelineRepository;
+import io.imsystem.message.model.Quote;
 import io.imsystem.message.model.TimelineRow;
+import io.imsystem.message.rest.dto.ChangeView;
 import io.imsystem.message.rest.dto.MessageView;
 import io.imsystem.message.rest.dto.OfflineList;
 import io.imsystem.message.rest.dto.OfflineMessage;
+import io.imsystem.message.rest.dto.ReactionView;
 import io.imsystem.message.rest.dto.SyncResult;
 import io.imsystem.message.stream.DeliveryPublisher;
 import io.imsystem.message.stream.Frames;
@@ -41,16 +45,43 @@ public class TimelineService {
     MessageMetrics metrics;
 
     @Inject
+    ChangeRepository changes;
+
+    @Inject
+    MessageRelations relations;
+
+    @Inject
     io.imsystem.message.config.MessageConfig config;
 
-    /** Messages after {@code afterSeq} in seq order (deleted ones are skipped). */
+    /**
+     * Messages and changes (edits, recalls) after {@code afterSeq}, together at most {@code limit}, each
+     * list in seq order; deleted messages and their changes are skipped. The messages show their state
+     * now (an edited one its new content, a recalled one ""); the changes say what happened since.
+     */
     public SyncResult sync(long userId, long afterSeq, int limit) {
         List<TimelineRow> rows = timeline.after(userId, afterSeq, limit + 1);
-        boolean hasMore = rows.size() > limit;
-        List<TimelineRow> page = hasMore ? rows.subList(0, limit) : rows;
-        List<MessageView> views = page.stream().map(MessageView::of).toList();
-        long next = page.isEmpty() ? afterSeq : page.get(page.size() - 1).entry().seq;
-        return new SyncResult(views, next, hasMore);
+        List<ChangeRepository.Row> changeRows = changes.after(userId, afterSeq, limit + 1);
+        // The first `limit` of both, merged by seq.
+        List<TimelineRow> pageRows = new ArrayList<>();
+        List<ChangeView> pageChanges = new ArrayList<>();
+        int r = 0;
+        int c = 0;
+        long next = afterSeq;
+        while (pageRows.size() + pageChanges.size() < limit && (r < rows.size() || c < changeRows.size())) {
+            boolean takeRow = c >= changeRows.size() || (r < rows.size() && rows.get(r).entry().seq < changeRows.get(c).seq());
+            if (takeRow) {
+                TimelineRow row = rows.get(r++);
+                pageRows.add(row);
+                next = row.entry().seq;
+            } else {
+                ChangeRepository.Row change = changeRows.get(c++);
+                pageChanges.add(ChangeView.of(change));
+                next = change.seq();
+            }
+        }
+        boolean hasMore = r < rows.size() || c < changeRows.size();
+        List<MessageView> views = relations.complete(pageRows.stream().map(MessageView::of).toList(), userId);
+        return new SyncResult(views, pageChanges, next, hasMore);
     }
 
     /** Undelivered incoming messages after {@code afterSeq}, oldest first, and how many are undelivered in all. */
@@ -58,8 +89,14 @@ public class TimelineService {
         // The queue holds the newest offline-max; what is older is not lost: sync still returns it.
         int max = config.offlineMax();
         long floor = timeline.nthNewestUndeliveredSeq(userId, max).map(seq -> seq - 1).orElse(0L);
-        List<OfflineMessage> page = timeline.undelivered(userId, Math.max(afterSeq, floor), limit).stream()
-                .map(r -> OfflineMessage.of(r.message(), r.entry().seq)).toList();
+        List<TimelineRow> rows = timeline.undelivered(userId, Math.max(afterSeq, floor), limit);
+        Map<Long, Quote> quotes = relations.quotes(rows.stream().map(r -> r.message().replyToId).filter(java.util.Objects::nonNull).toList());
+        Map<Long, List<ReactionView>> reactions = relations.reactionsOf(rows.stream().filter(r -> r.message().reactionCount > 0)
+                .map(r -> r.message().id).toList(), userId);
+        List<OfflineMessage> page = rows.stream()
+                .map(r -> OfflineMessage.of(r.message(), r.entry().seq, r.message().replyToId == null ? null : quotes.get(r.message().replyToId),
+                        reactions.getOrDefault(r.message().id, List.of())))
+                .toList();
         long all = timeline.countUndelivered(userId);
         return new OfflineList(page, Math.min(all, max), Math.max(0, all - max));
     }
