@@ -6,7 +6,6 @@ import java.net.URL;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.imsystem.common.testing.Management;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -37,7 +36,7 @@ class OpenApiTest {
 
     @Test
     void routesWithExamplesKeepTheirSchemas() {
-        var doc = RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        var doc = Management.on(management).accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
         for (String route : java.util.List.of("paths.'/api/v1/messages/{message_id}'.put", "paths.'/api/v1/messages/sync'.get",
                 "paths.'/api/v1/messages/{message_id}/reactions/{emoji}'.put", "paths.'/api/v1/messages/{message_id}/receipts'.get")) {
             org.junit.jupiter.api.Assertions.assertNotNull(doc.get(route + ".responses.'200'.content.'application/json'.schema"), route);

@@ -3,7 +3,6 @@ package io.imsystem.message;
 import static io.imsystem.message.TestUsers.as;
 import static io.imsystem.message.TestUsers.chat;
 import static io.imsystem.message.TestUsers.newUser;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -14,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imsystem.common.redis.Keys;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.List;
@@ -136,8 +134,7 @@ class ReplyTest {
                 "chat", Map.of("receiver_id", alice, "content", "pong", "client_msg_id", "r-" + q, "reply_to", q));
         Map<String, Object> bad = Map.of("op", "chat", "user_id", bob, "conn", "c-1",
                 "chat", Map.of("receiver_id", alice, "content", "pong", "reply_to", q + 1_000_000));
-        given().contentType(ContentType.JSON).header("X-Internal-Token", "test-internal-secret").body(Map.of("items", List.of(item, bad, item)))
-                .post("/internal/v1/messages/batch").then().statusCode(200)
+        FrameBatchTest.post(Map.of("items", List.of(item, bad, item))).then().statusCode(200)
                 .body("data.results[0].status", equalTo(200))
                 .body("data.results[0].data.reply_to.id", equalTo(q))
                 .body("data.results[0].data.reply_to.excerpt", equalTo("ping"))
