@@ -1,8 +1,9 @@
 package io.imsystem.gateway.ws;
 
+import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.WebSocket;
 
 /** The chat socket at {@code /api/v1/ws}. */
-@WebSocket(path = "/api/v1/ws")
+@WebSocket(path = "/api/v1/ws", inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class ApiWsEndpoint extends ChatEndpoint {
 }

@@ -45,6 +45,8 @@ public class ChatSessions {
     private final InboundFrames inbound;
     /** Set at shutdown: presence hears `gateway-down` instead of one unregistration per socket. */
     private volatile boolean stopping;
+    /** When the last sweep ran (0: never), for the pings due since. */
+    private long lastSweepMillis;
 
     public ChatSessions(GatewayConfig config, GatewayIdentity identity, ObjectMapper mapper, PresenceBackend presence,
             Replay replay, SocketWriter writer, InboundFrames inbound, MeterRegistry registry) {
@@ -107,7 +109,7 @@ public class ChatSessions {
         for (String text : c.takeEarly()) {
             writer.send(c, text);
         }
-        Long since = socket.userData().get(SINCE_SEQ);
+        Long since = socket.userData().remove(SINCE_SEQ);
         replay.rest(c, since).subscribe().with(ignored -> goLive(c), failure -> {
             LOG.warnf("replay for connection %s of user %d failed: %s", c.id, c.userId, failure.toString());
             writer.close(c, CloseCodes.UNAVAILABLE);
@@ -224,12 +226,17 @@ public class ChatSessions {
     }
 
     /**
-     * Closes sockets that sent nothing, not even a pong, for longer than the read timeout, and
-     * sockets whose token has expired (the client reconnects with a fresh one); drops connections
-     * whose handshake never ended in an open.
+     * One pass over every connection, every sweep interval, in place of a timer per socket: pings the
+     * sockets whose ping interval ended since the last pass (each on its own phase, counted from its
+     * handshake, so the pings of a gateway spread over the interval), closes sockets that sent
+     * nothing, not even a pong, for longer than the read timeout, and sockets whose token has expired
+     * (the client reconnects with a fresh one); drops connections whose handshake never ended in an open.
      */
     public void closeIdleAndExpired() {
         long now = System.currentTimeMillis();
+        long previous = lastSweepMillis;
+        lastSweepMillis = now;
+        long ping = limits.pingInterval().toMillis();
         long deadline = now - limits.readTimeout().toMillis();
         for (ClientConnection c : registry.all()) {
             if (!c.opened()) {
@@ -240,6 +247,8 @@ public class ChatSessions {
                 writer.close(c, CloseCodes.IDLE);
             } else if (c.expiresAtMillis > 0 && c.expiresAtMillis <= now) {
                 writer.close(c, CloseCodes.TOKEN_EXPIRED);
+            } else if (ping > 0 && previous > 0 && (now - c.createdMillis) / ping > Math.max(0, previous - c.createdMillis) / ping) {
+                writer.ping(c);
             }
         }
     }

@@ -61,15 +61,11 @@ final class ClientConnection {
     private volatile CloseCodes.Close refusal;
 
     private boolean live;
-    private List<Held> held = new ArrayList<>();
+    private List<Held> held = List.of();
     /** Replayed frames ready before the socket opened, sent first at the open. */
-    private List<String> early = new ArrayList<>();
-    private final Map<Long, Boolean> pushed = new LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-            return size() > REMEMBERED_IDS;
-        }
-    };
+    private List<String> early = List.of();
+    /** The message ids pushed on this socket, the last {@link #REMEMBERED_IDS}; made at the first push (an idle socket has none). */
+    private RecentIds pushed;
 
     private long frameWindowStart;
     private int framesInWindow;
@@ -131,6 +127,9 @@ final class ClientConnection {
             if (held.size() >= maxHeld) {
                 return Admit.OVERFLOW;
             }
+            if (held.isEmpty()) {
+                held = new ArrayList<>();
+            }
             held.add(new Held(msgId, seq, text));
             return Admit.HELD;
         }
@@ -142,11 +141,29 @@ final class ClientConnection {
         if (msgId <= 0) {
             return true;
         }
+        if (pushed == null) {
+            pushed = new RecentIds();
+        }
         return pushed.putIfAbsent(msgId, Boolean.TRUE) == null;
+    }
+
+    /** Insertion-ordered ids, the oldest forgotten past {@link #REMEMBERED_IDS}. */
+    private static final class RecentIds extends LinkedHashMap<Long, Boolean> {
+        RecentIds() {
+            super(16, 0.75f, false);
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > REMEMBERED_IDS;
+        }
     }
 
     /** Keeps a replayed frame made before the socket opened (the caller checked {@link #firstPush}). */
     synchronized void early(String text) {
+        if (early.isEmpty()) {
+            early = new ArrayList<>();
+        }
         early.add(text);
     }
 
@@ -160,6 +177,9 @@ final class ClientConnection {
     /** Ends the replay: returns the held frames not yet pushed, in seq order, and lets later frames through. */
     synchronized List<Held> goLive() {
         live = true;
+        if (held.isEmpty()) {
+            return List.of();
+        }
         List<Held> out = new ArrayList<>();
         held.sort(Comparator.comparingLong(Held::seq));
         for (Held h : held) {

@@ -1,8 +1,9 @@
 package io.imsystem.gateway.ws;
 
+import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.WebSocket;
 
 /** The chat socket at {@code /ws}. */
-@WebSocket(path = "/ws")
+@WebSocket(path = "/ws", inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class WsEndpoint extends ChatEndpoint {
 }
