@@ -52,6 +52,9 @@ import java.util.stream.IntStream;
  * its total is the heap figure, its per-class deltas are the breakdown), then VmRSS of the gateway
  * process, its open file descriptors, and the kernel's slab memory (both ends of each socket are on
  * this machine, so the slab delta is halved for one end).</li>
+ * <li>Each handshake is what a browser running the web client sends: its usual headers, the token in
+ * {@code Sec-WebSocket-Protocol: Bearer, <jwt>} ({@code -Dbench.idleTokenIn=query}: the bare minimum
+ * with {@code ?token=} instead).</li>
  * <li>The sockets open through a window of {@code bench.idleWindow} handshakes in flight (a handshake
  * is done when the 101 has arrived: the gateway answers it only once the connection is registered and
  * replayed); the rate is sockets opened over the time from the first connect to the last 101.</li>
@@ -409,6 +412,9 @@ public final class IdleSockets {
     static final class Loader implements AutoCloseable {
 
         private static final int CONNECTING = 0, HANDSHAKE = 1, OPEN = 2;
+        /** -Dbench.idleTokenIn=query: the token as {@code ?token=} and no other header (default: a browser's handshake). */
+        private static final boolean QUERY_TOKEN = "query".equals(System.getProperty("bench.idleTokenIn"));
+        private static final String USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
         private final InetSocketAddress address;
         private final String host;
@@ -613,9 +619,17 @@ public final class IdleSockets {
         private void connected(Conn c) throws IOException {
             byte[] nonce = new byte[16];
             java.util.concurrent.ThreadLocalRandom.current().nextBytes(nonce);
-            String request = "GET /ws?token=" + c.batch.tokens.apply(c.index) + " HTTP/1.1\r\nHost: " + host
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
-                    + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            String token = c.batch.tokens.apply(c.index);
+            String key = Base64.getEncoder().encodeToString(nonce);
+            // What a browser running the web client sends (lib/im-client: new WebSocket(url, ['Bearer', token])).
+            String request = QUERY_TOKEN
+                    ? "GET /ws?token=" + token + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                    : "GET /ws HTTP/1.1\r\nHost: " + host + "\r\nConnection: Upgrade\r\nPragma: no-cache\r\nCache-Control: no-cache\r\n"
+                            + "User-Agent: " + USER_AGENT + "\r\nUpgrade: websocket\r\nOrigin: http://" + host + "\r\n"
+                            + "Sec-WebSocket-Version: 13\r\nAccept-Encoding: gzip, deflate, br\r\nAccept-Language: en-US,en;q=0.9\r\n"
+                            + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                            + "Sec-WebSocket-Protocol: Bearer, " + token + "\r\n\r\n";
             ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
             while (out.hasRemaining()) {
                 if (c.channel.write(out) == 0) {

@@ -4,6 +4,6 @@ import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.WebSocket;
 
 /** The chat socket at {@code /api/v1/ws}. */
-@WebSocket(path = "/api/v1/ws", inboundProcessingMode = InboundProcessingMode.CONCURRENT)
+@WebSocket(path = "/api/v1/ws")
 public class ApiWsEndpoint extends ChatEndpoint {
 }

@@ -63,9 +63,9 @@ public class ChatSessions {
     // ---- lifecycle -------------------------------------------------------------------------
 
     /** A new connection of a verified user, before its socket exists. */
-    ClientConnection newConnection(long userId, String jti, String sessionId, String bearer, Long expiresAtSeconds) {
-        return new ClientConnection(UUID.randomUUID().toString(), userId, jti, sessionId, bearer, expiresAtSeconds,
-                limits.maxPendingFrames(), System.currentTimeMillis());
+    ClientConnection newConnection(long userId, String jti, String sessionId, UpgradeGuard.Token token, Long expiresAtSeconds) {
+        return new ClientConnection(UUID.randomUUID().toString(), userId, jti, sessionId, token.source(), token.start(), token.end(),
+                expiresAtSeconds, limits.maxPendingFrames(), System.currentTimeMillis());
     }
 
     /**
@@ -79,7 +79,7 @@ public class ChatSessions {
             c.refuse(CloseCodes.CONNECTION_LIMIT);
             return Uni.createFrom().voidItem();
         }
-        return presence.register(c.bearer, new PresenceClient.Registration(c.id, c.userId, gatewayId))
+        return presence.register(c.bearer(), new PresenceClient.Registration(c.id, c.userId, gatewayId))
                 .chain(() -> replay.firstOfflinePage(c))
                 .onFailure().recoverWithUni(e -> {
                     LOG.warnf("connection %s of user %d could not start: %s", c.id, c.userId, e.toString());
@@ -98,6 +98,7 @@ public class ChatSessions {
             return;
         }
         c.attach(socket);
+        dropIdleHandler(c);
         CloseCodes.Close refusal = c.refusal();
         if (refusal == null && !registry.contains(c)) {
             refusal = CloseCodes.UNAVAILABLE; // dropped meanwhile (handshake took too long)
@@ -114,6 +115,22 @@ public class ChatSessions {
             LOG.warnf("replay for connection %s of user %d failed: %s", c.id, c.userId, failure.toString());
             writer.close(c, CloseCodes.UNAVAILABLE);
         });
+    }
+
+    /**
+     * Takes Vert.x's HTTP idle-timeout handler off an open socket's pipeline: a socket is watched by the
+     * sweep (pings, {@code WS_READ_TIMEOUT}), so the HTTP idle timer, a scheduled task and a handler per
+     * socket, is not needed once it is a WebSocket.
+     */
+    private static void dropIdleHandler(ClientConnection c) {
+        if (c.transport instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            io.netty.channel.Channel channel = base.channel();
+            channel.eventLoop().execute(() -> {
+                if (channel.pipeline().get("idle") != null) {
+                    channel.pipeline().remove("idle");
+                }
+            });
+        }
     }
 
     private void goLive(ClientConnection c) {

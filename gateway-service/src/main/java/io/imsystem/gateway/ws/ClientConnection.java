@@ -43,7 +43,14 @@ final class ClientConnection {
     final String jti;
     /** The token's refresh family ({@code sid}); every socket of a session closes when it ends. */
     final String sessionId;
-    final String bearer;
+    /**
+     * Where the socket's access token is: a string the handshake's headers keep anyway for the socket's
+     * life ({@code Sec-WebSocket-Protocol} or {@code Authorization}), so that keeping it here costs
+     * nothing, or the {@code ?token=} value; the token is its chars {@code [tokenStart, tokenEnd)}.
+     */
+    private final String credential;
+    private final int tokenStart;
+    private final int tokenEnd;
     /** When the token this socket was opened with expires, epoch millis (0: unknown). */
     final long expiresAtMillis;
     final long createdMillis;
@@ -75,15 +82,31 @@ final class ClientConnection {
 
     ClientConnection(String id, long userId, String jti, String sessionId, String bearer, Long expiresAtSeconds, int maxHeld,
             long nowMillis) {
+        this(id, userId, jti, sessionId, bearer, bearer.startsWith("Bearer ") ? 7 : 0, bearer.length(), expiresAtSeconds, maxHeld,
+                nowMillis);
+    }
+
+    ClientConnection(String id, long userId, String jti, String sessionId, String credential, int tokenStart, int tokenEnd,
+            Long expiresAtSeconds, int maxHeld, long nowMillis) {
         this.id = id;
         this.userId = userId;
         this.jti = jti;
         this.sessionId = sessionId;
-        this.bearer = bearer;
+        this.credential = credential;
+        this.tokenStart = tokenStart;
+        this.tokenEnd = tokenEnd;
         this.expiresAtMillis = expiresAtSeconds == null ? 0 : expiresAtSeconds * 1000;
         this.maxHeld = maxHeld;
         this.createdMillis = nowMillis;
         this.lastSeenMillis = nowMillis;
+    }
+
+    /** The {@code Authorization} value for the calls made for this socket's user (made anew unless the handshake sent exactly it). */
+    String bearer() {
+        if (tokenStart == 7 && tokenEnd == credential.length() && credential.startsWith("Bearer ")) {
+            return credential;
+        }
+        return "Bearer " + credential.substring(tokenStart, tokenEnd);
     }
 
     void attach(WebSocketConnection socket) {

@@ -63,14 +63,14 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         } catch (NumberFormatException e) {
             return CheckResult.rejectUpgrade(400);
         }
-        String token = tokenOf(request);
+        Token token = tokenOf(request);
         if (token == null) {
             return UNAUTHORIZED;
         }
         JsonWebToken jwt;
         long userId;
         try {
-            jwt = parser.parse(token);
+            jwt = parser.parse(token.text());
             userId = Long.parseLong(jwt.getSubject());
         } catch (ParseException | NumberFormatException | NullPointerException e) {
             return UNAUTHORIZED;
@@ -81,8 +81,7 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         }
         Object sid = jwt.getClaim("sid");
         // Only primitives and the token's text go on: the parsed token is not kept.
-        ClientConnection c = sessions.newConnection(userId, jti, sid == null ? null : sid.toString(), "Bearer " + token,
-                jwt.getExpirationTime());
+        ClientConnection c = sessions.newConnection(userId, jti, sid == null ? null : sid.toString(), token, jwt.getExpirationTime());
         return redisKeys.exists(keys.revoked(jti)).onItem().transformToUni(revoked -> {
             if (revoked) {
                 return UNAUTHORIZED;
@@ -97,28 +96,51 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         }).onFailure().recoverWithUni(e -> CheckResult.rejectUpgrade(503)); // Redis unreachable: no revocation check
     }
 
+    /** Where a handshake's token is: the chars {@code [start, end)} of {@code source}, a header's or the query parameter's value. */
+    record Token(String source, int start, int end) {
+        String text() {
+            return source.substring(start, end);
+        }
+
+        /** The token in {@code source} from {@code from} on, blanks around it left out; null when there is none. */
+        static Token within(String source, int from, int to) {
+            int start = from;
+            int end = to;
+            while (start < end && Character.isWhitespace(source.charAt(start))) {
+                start++;
+            }
+            while (end > start && Character.isWhitespace(source.charAt(end - 1))) {
+                end--;
+            }
+            return start == end ? null : new Token(source, start, end);
+        }
+    }
+
     /**
-     * The access token of a handshake, where a client can put it: {@code ?token=} (browsers),
-     * {@code Sec-WebSocket-Protocol: Bearer, <jwt>} or {@code Bearer <jwt>}, or {@code Authorization: Bearer <jwt>}.
+     * The access token of a handshake, where a client can put it: {@code Sec-WebSocket-Protocol: Bearer, <jwt>}
+     * (what the web and JS clients send) or {@code Bearer <jwt>}, {@code Authorization: Bearer <jwt>}, or
+     * {@code ?token=}. The connection keeps the header's own string (the handshake's headers are kept
+     * for the socket's life anyway), not a copy of the token.
      */
-    static String tokenOf(HttpServerRequest request) {
+    static Token tokenOf(HttpServerRequest request) {
         String query = request.getParam("token");
         if (query != null && !query.isBlank()) {
-            return query.trim();
+            return Token.within(query, 0, query.length());
         }
         String protocol = request.getHeader("Sec-WebSocket-Protocol");
         if (protocol != null) {
-            String[] parts = protocol.split(",");
-            if (parts.length >= 2 && parts[0].trim().equals("Bearer")) {
-                return parts[1].trim();
+            int comma = protocol.indexOf(',');
+            if (comma >= 0 && protocol.substring(0, comma).trim().equals("Bearer")) {
+                int next = protocol.indexOf(',', comma + 1);
+                return Token.within(protocol, comma + 1, next < 0 ? protocol.length() : next);
             }
-            if (parts.length == 1 && protocol.startsWith("Bearer ")) {
-                return protocol.substring("Bearer ".length()).trim();
+            if (comma < 0 && protocol.startsWith("Bearer ")) {
+                return Token.within(protocol, 7, protocol.length());
             }
         }
         String authorization = request.getHeader("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) && authorization.length() > 7) {
-            return authorization.substring(7).trim();
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Token.within(authorization, 7, authorization.length());
         }
         return null;
     }

@@ -4,6 +4,6 @@ import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.WebSocket;
 
 /** The chat socket at {@code /ws}. */
-@WebSocket(path = "/ws", inboundProcessingMode = InboundProcessingMode.CONCURRENT)
+@WebSocket(path = "/ws")
 public class WsEndpoint extends ChatEndpoint {
 }
