@@ -72,7 +72,7 @@ public final class IdleSockets {
             double openSeconds, double rate, double p50Millis, double p99Millis,
             long heapBefore, long heapAfter, long heapUsedBefore, long heapUsedAfter,
             long rssBeforeKib, long rssAfterKib, int fdsBefore, int fdsAfter, long slabBeforeKib, long slabAfterKib,
-            List<String[]> topClasses) {
+            List<String[]> topClasses, Map<String, Double> cpuMillisPerHandshake, double machineBusy) {
 
         double heapPerSocket() {
             return held == 0 ? 0 : (heapAfter - heapBefore) / (double) held;
@@ -139,8 +139,10 @@ public final class IdleSockets {
             if (jfr != null) {
                 jcmd(pid, "JFR.start name=idle settings=profile");
             }
+            Map<String, Long> cpuBefore = cpuTicks(system);
             Loader.Batch b = loader.open(n, i -> tokens[i / perUser], window);
             b.await(Duration.ofSeconds(300));
+            Map<String, Long> cpuAfter = cpuTicks(system);
             Thread.sleep(settle * 1000L);
             if (jfr != null) {
                 System.out.println(jcmd(pid, "JFR.dump name=idle path-to-gc-roots=true filename=" + Path.of(jfr).toAbsolutePath()));
@@ -161,7 +163,8 @@ public final class IdleSockets {
             Result r = new Result(build, fdLimit, n, held, b.failed.get(), b.failureSummary(), b.closed.get(),
                     b.seconds(), b.seconds() == 0 ? 0 : b.opened.get() / b.seconds(), pct(lat, 50), pct(lat, 99),
                     before.total, after.total, heapUsedBefore, heapUsedAfter, rssBefore, rssAfter, fdsBefore, fdsAfter,
-                    slabBefore, slabAfter, after.topDeltas(before, Math.max(1, held), 15));
+                    slabBefore, slabAfter, after.topDeltas(before, Math.max(1, held), 15),
+                    perHandshake(cpuBefore, cpuAfter, b.opened.get() + b.failed.get()), busy(cpuBefore, cpuAfter));
             System.out.printf("[idle] %s: held %d, failed %d (%s), %.0f/s, heap %.0f B/socket, RSS %.0f B/socket%n", build, held,
                     r.failed(), r.failures(), r.rate(), r.heapPerSocket(), r.rssPerSocket());
             long hold = Long.getLong("bench.idleHoldSeconds", 0);
@@ -197,6 +200,18 @@ public final class IdleSockets {
         for (Result r : results) {
             out.add(String.format("%s %.1f → %.1f MiB (%.2f KB per socket);", r.build(), r.heapUsedBefore() / 1048576.0,
                     r.heapUsedAfter() / 1048576.0, r.held() == 0 ? 0 : (r.heapUsedAfter() - r.heapUsedBefore()) / 1024.0 / r.held()));
+        }
+        out.add("");
+        out.add("CPU per handshake while the sockets opened (utime + stime from `/proc/<pid>/stat` over the opening, divided by the "
+                + "handshakes; the load generator is this JVM, `machine busy` is the share of both cores busy over the opening, "
+                + "whoever used them):");
+        out.add("");
+        out.add("| build | " + String.join(" | ", first.cpuMillisPerHandshake().keySet()) + " | machine busy |");
+        out.add("| --- |" + " ---: |".repeat(first.cpuMillisPerHandshake().size() + 1));
+        for (Result r : results) {
+            StringBuilder row = new StringBuilder("| " + r.build() + " |");
+            r.cpuMillisPerHandshake().values().forEach(v -> row.append(String.format(" %.2f ms |", v)));
+            out.add(row + String.format(" %.0f%% |", 100 * r.machineBusy()));
         }
         out.add("");
         for (Result r : results) {
@@ -376,6 +391,68 @@ public final class IdleSockets {
         }
         int i = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
         return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, i))] / 1e6;
+    }
+
+    /** utime + stime of every service, this JVM (the load generator), MariaDB and Redis, and the machine's busy ticks. */
+    static Map<String, Long> cpuTicks(Launcher system) {
+        Map<String, Long> t = new LinkedHashMap<>();
+        for (String service : Launcher.SERVICES) {
+            t.put(service.replace("-service", ""), ticks(system.pid(service)));
+        }
+        t.put("load generator", ticks(ProcessHandle.current().pid()));
+        t.put("mariadbd + redis", ticksOf("mariadbd") + ticksOf("redis-server"));
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            long all = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                long v = Long.parseLong(f[i]);
+                all += v;
+                if (i != 4 && i != 5) {
+                    busy += v;
+                }
+            }
+            t.put("#busy", busy);
+            t.put("#all", all);
+        } catch (IOException | RuntimeException e) {
+            t.put("#busy", 0L);
+            t.put("#all", 1L);
+        }
+        return t;
+    }
+
+    private static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static long ticksOf(String name) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().command().map(c -> c.endsWith("/" + name)).orElse(false))
+                .mapToLong(p -> ticks(p.pid())).sum();
+    }
+
+    private static Map<String, Double> perHandshake(Map<String, Long> before, Map<String, Long> after, int handshakes) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        double total = 0;
+        for (String k : before.keySet()) {
+            if (!k.startsWith("#")) {
+                double ms = (after.get(k) - before.get(k)) * 10.0 / Math.max(1, handshakes); // USER_HZ = 100
+                out.put(k, ms);
+                total += ms;
+            }
+        }
+        out.put("sum", total);
+        return out;
+    }
+
+    private static double busy(Map<String, Long> before, Map<String, Long> after) {
+        long all = after.get("#all") - before.get("#all");
+        return all <= 0 ? 0 : (after.get("#busy") - before.get("#busy")) / (double) all;
     }
 
     // ---- tokens ------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 package io.imsystem.gateway.ws;
 
-import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.WebSocket;
 
 /** The chat socket at {@code /api/v1/ws}. */
