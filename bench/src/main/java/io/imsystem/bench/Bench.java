@@ -71,7 +71,7 @@ public final class Bench {
         int levelSeconds = Integer.getInteger("bench.levelSeconds", 8);
         int[] levels = Arrays.stream(System.getProperty("bench.levels", "100,200,400,800,1600,2400,3200,4000").split(","))
                 .map(String::trim).mapToInt(Integer::parseInt).toArray();
-        int idle = Integer.getInteger("bench.idleConnections", 10_000);
+        int idle = Integer.getInteger("bench.idleConnections", 19_000);
         int burst = Integer.getInteger("bench.offlineBurst", 2000);
         int bigGroup = Integer.getInteger("bench.bigGroup", 500);
         int smallGroup = Integer.getInteger("bench.smallGroup", 50);
@@ -1006,80 +1006,9 @@ public final class Bench {
 
     private void idleConnections(int asked) throws Exception {
         section("idle");
-        long fdLimit = 20_000;
-        try {
-            fdLimit = Long.parseLong(new String(new ProcessBuilder("sh", "-c", "ulimit -n").start().getInputStream().readAllBytes()).trim());
-        } catch (Exception e) {
-            // keep the default
-        }
-        int n = (int) Math.min(asked, fdLimit - 1000);
-        List<Client.User> users = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            users.add(api.register());
-        }
-        long heapBefore = gatewayHeapAfterGc();
-        long rssBefore = system.rssKib("gateway-service");
-        Semaphore inFlight = new Semaphore(200);
-        List<WebSocket> open = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicLong failed = new AtomicLong();
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            inFlight.acquire();
-            api.connect(sockets, users.get(i % users.size()), f -> {
-            }).whenComplete((ws, e) -> {
-                inFlight.release();
-                if (e != null) {
-                    failed.incrementAndGet();
-                } else {
-                    open.add(ws);
-                }
-            });
-        }
-        inFlight.acquire(200);
-        double openSeconds = (System.nanoTime() - start) / 1e9;
-        Thread.sleep(3000);
-        long heapAfter = gatewayHeapAfterGc();
-        long rssAfter = system.rssKib("gateway-service");
-        int held = open.size();
-        line("## Idle connections on one gateway");
+        line("## Idle sockets");
         line("");
-        line("Authenticated sockets opened 200 at a time (each registered with presence and replayed), then idle.");
-        line("Heap is measured after a full GC (`jcmd GC.run`). This machine allows " + fdLimit + " open files per process,");
-        line("which caps what one gateway (and the load generator) can hold here; the target of 50,000 needs a higher limit.");
-        line("");
-        line("| sockets asked | held | failed | opened in | heap per socket | RSS per socket |");
-        line("| ---: | ---: | ---: | ---: | ---: | ---: |");
-        line(String.format("| %d | %d | %d | %.1f s | %.1f KB | %.1f KB |", n, held, failed.get(), openSeconds,
-                held == 0 ? 0 : (heapAfter - heapBefore) / 1024.0 / held, held == 0 ? 0 : (rssAfter - rssBefore) * 1.0 / held));
-        line("");
-        for (WebSocket ws : open) {
-            ws.abort();
-        }
-    }
-
-    private long gatewayHeapAfterGc() throws Exception {
-        long pid = system.pid("gateway-service");
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.run")
-                .redirectErrorStream(true).start();
-        gc.getInputStream().readAllBytes();
-        gc.waitFor();
-        Thread.sleep(500);
-        HttpResponse<String> metrics;
-        try {
-            metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(system.managementUrl("gateway-service") + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            // a baseline from before the management port serves its metrics on the service port
-            metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(system.gatewayUrl() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        }
-        long used = 0;
-        for (String l : metrics.body().split("\n")) {
-            if (l.startsWith("jvm_memory_used_bytes") && l.contains("area=\"heap\"")) {
-                used += (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-            }
-        }
-        return used;
+        IdleSockets.report(List.of(IdleSockets.measure(system, build, asked))).forEach(this::line);
     }
 
     /** A share as a percentage, with a decimal when it is small ("0.4%", "12%"). */

@@ -14,6 +14,11 @@ import jakarta.inject.Inject;
  * The callbacks of the chat socket; {@link WsEndpoint} and {@link ApiWsEndpoint} mount it on its two paths.
  * They run on the connection's event loop (nothing in them blocks), so a socket's frames are handled in
  * order without a hop to a worker thread.
+ *
+ * <p>The endpoints stay {@code InboundProcessingMode.SERIAL} although that gives every socket
+ * websockets-next's serializing queue (its first chunk is an array of 257 references, ~1.1 KB a socket):
+ * with {@code CONCURRENT}, frames written to a socket from outside its own callbacks (the stream's
+ * deliveries, the frames held during the handshake) were lost in ChatSocketTest.
  */
 public abstract class ChatEndpoint {
 

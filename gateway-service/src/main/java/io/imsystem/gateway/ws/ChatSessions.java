@@ -45,6 +45,8 @@ public class ChatSessions {
     private final InboundFrames inbound;
     /** Set at shutdown: presence hears `gateway-down` instead of one unregistration per socket. */
     private volatile boolean stopping;
+    /** When the last sweep ran (0: never), for the pings due since. */
+    private long lastSweepMillis;
 
     public ChatSessions(GatewayConfig config, GatewayIdentity identity, ObjectMapper mapper, PresenceBackend presence,
             Replay replay, SocketWriter writer, InboundFrames inbound, MeterRegistry registry) {
@@ -61,9 +63,9 @@ public class ChatSessions {
     // ---- lifecycle -------------------------------------------------------------------------
 
     /** A new connection of a verified user, before its socket exists. */
-    ClientConnection newConnection(long userId, String jti, String sessionId, String bearer, Long expiresAtSeconds) {
-        return new ClientConnection(UUID.randomUUID().toString(), userId, jti, sessionId, bearer, expiresAtSeconds,
-                limits.maxPendingFrames(), System.currentTimeMillis());
+    ClientConnection newConnection(long userId, String jti, String sessionId, UpgradeGuard.Token token, Long expiresAtSeconds) {
+        return new ClientConnection(UUID.randomUUID().toString(), userId, jti, sessionId, token.source(), token.start(), token.end(),
+                expiresAtSeconds, limits.maxPendingFrames(), System.currentTimeMillis());
     }
 
     /**
@@ -77,7 +79,7 @@ public class ChatSessions {
             c.refuse(CloseCodes.CONNECTION_LIMIT);
             return Uni.createFrom().voidItem();
         }
-        return presence.register(c.bearer, new PresenceClient.Registration(c.id, c.userId, gatewayId))
+        return presence.register(c.bearer(), new PresenceClient.Registration(c.id, c.userId, gatewayId))
                 .chain(() -> replay.firstOfflinePage(c))
                 .onFailure().recoverWithUni(e -> {
                     LOG.warnf("connection %s of user %d could not start: %s", c.id, c.userId, e.toString());
@@ -96,6 +98,7 @@ public class ChatSessions {
             return;
         }
         c.attach(socket);
+        dropIdleHandler(c);
         CloseCodes.Close refusal = c.refusal();
         if (refusal == null && !registry.contains(c)) {
             refusal = CloseCodes.UNAVAILABLE; // dropped meanwhile (handshake took too long)
@@ -107,11 +110,27 @@ public class ChatSessions {
         for (String text : c.takeEarly()) {
             writer.send(c, text);
         }
-        Long since = socket.userData().get(SINCE_SEQ);
+        Long since = socket.userData().remove(SINCE_SEQ);
         replay.rest(c, since).subscribe().with(ignored -> goLive(c), failure -> {
             LOG.warnf("replay for connection %s of user %d failed: %s", c.id, c.userId, failure.toString());
             writer.close(c, CloseCodes.UNAVAILABLE);
         });
+    }
+
+    /**
+     * Takes Vert.x's HTTP idle-timeout handler off an open socket's pipeline: a socket is watched by the
+     * sweep (pings, {@code WS_READ_TIMEOUT}), so the HTTP idle timer, a scheduled task and a handler per
+     * socket, is not needed once it is a WebSocket.
+     */
+    private static void dropIdleHandler(ClientConnection c) {
+        if (c.transport instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            io.netty.channel.Channel channel = base.channel();
+            channel.eventLoop().execute(() -> {
+                if (channel.pipeline().get("idle") != null) {
+                    channel.pipeline().remove("idle");
+                }
+            });
+        }
     }
 
     private void goLive(ClientConnection c) {
@@ -227,12 +246,17 @@ public class ChatSessions {
     }
 
     /**
-     * Closes sockets that sent nothing, not even a pong, for longer than the read timeout, and
-     * sockets whose token has expired (the client reconnects with a fresh one); drops connections
-     * whose handshake never ended in an open.
+     * One pass over every connection, every sweep interval, in place of a timer per socket: pings the
+     * sockets whose ping interval ended since the last pass (each on its own phase, counted from its
+     * handshake, so the pings of a gateway spread over the interval), closes sockets that sent
+     * nothing, not even a pong, for longer than the read timeout, and sockets whose token has expired
+     * (the client reconnects with a fresh one); drops connections whose handshake never ended in an open.
      */
     public void closeIdleAndExpired() {
         long now = System.currentTimeMillis();
+        long previous = lastSweepMillis;
+        lastSweepMillis = now;
+        long ping = limits.pingInterval().toMillis();
         long deadline = now - limits.readTimeout().toMillis();
         for (ClientConnection c : registry.all()) {
             if (!c.opened()) {
@@ -243,6 +267,8 @@ public class ChatSessions {
                 writer.close(c, CloseCodes.IDLE);
             } else if (c.expiresAtMillis > 0 && c.expiresAtMillis <= now) {
                 writer.close(c, CloseCodes.TOKEN_EXPIRED);
+            } else if (ping > 0 && previous > 0 && (now - c.createdMillis) / ping > Math.max(0, previous - c.createdMillis) / ping) {
+                writer.ping(c);
             }
         }
     }

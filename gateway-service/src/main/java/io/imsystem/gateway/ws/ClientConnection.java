@@ -43,7 +43,14 @@ final class ClientConnection {
     final String jti;
     /** The token's refresh family ({@code sid}); every socket of a session closes when it ends. */
     final String sessionId;
-    final String bearer;
+    /**
+     * Where the socket's access token is: a string the handshake's headers keep anyway for the socket's
+     * life ({@code Sec-WebSocket-Protocol} or {@code Authorization}), so that keeping it here costs
+     * nothing, or the {@code ?token=} value; the token is its chars {@code [tokenStart, tokenEnd)}.
+     */
+    private final String credential;
+    private final int tokenStart;
+    private final int tokenEnd;
     /** When the token this socket was opened with expires, epoch millis (0: unknown). */
     final long expiresAtMillis;
     final long createdMillis;
@@ -61,15 +68,11 @@ final class ClientConnection {
     private volatile CloseCodes.Close refusal;
 
     private boolean live;
-    private List<Held> held = new ArrayList<>();
+    private List<Held> held = List.of();
     /** Replayed frames ready before the socket opened, sent first at the open. */
-    private List<String> early = new ArrayList<>();
-    private final Map<Long, Boolean> pushed = new LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-            return size() > REMEMBERED_IDS;
-        }
-    };
+    private List<String> early = List.of();
+    /** The message ids pushed on this socket, the last {@link #REMEMBERED_IDS}; made at the first push (an idle socket has none). */
+    private RecentIds pushed;
 
     private long frameWindowStart;
     private int framesInWindow;
@@ -79,15 +82,31 @@ final class ClientConnection {
 
     ClientConnection(String id, long userId, String jti, String sessionId, String bearer, Long expiresAtSeconds, int maxHeld,
             long nowMillis) {
+        this(id, userId, jti, sessionId, bearer, bearer.startsWith("Bearer ") ? 7 : 0, bearer.length(), expiresAtSeconds, maxHeld,
+                nowMillis);
+    }
+
+    ClientConnection(String id, long userId, String jti, String sessionId, String credential, int tokenStart, int tokenEnd,
+            Long expiresAtSeconds, int maxHeld, long nowMillis) {
         this.id = id;
         this.userId = userId;
         this.jti = jti;
         this.sessionId = sessionId;
-        this.bearer = bearer;
+        this.credential = credential;
+        this.tokenStart = tokenStart;
+        this.tokenEnd = tokenEnd;
         this.expiresAtMillis = expiresAtSeconds == null ? 0 : expiresAtSeconds * 1000;
         this.maxHeld = maxHeld;
         this.createdMillis = nowMillis;
         this.lastSeenMillis = nowMillis;
+    }
+
+    /** The {@code Authorization} value for the calls made for this socket's user (made anew unless the handshake sent exactly it). */
+    String bearer() {
+        if (tokenStart == 7 && tokenEnd == credential.length() && credential.startsWith("Bearer ")) {
+            return credential;
+        }
+        return "Bearer " + credential.substring(tokenStart, tokenEnd);
     }
 
     void attach(WebSocketConnection socket) {
@@ -131,6 +150,9 @@ final class ClientConnection {
             if (held.size() >= maxHeld) {
                 return Admit.OVERFLOW;
             }
+            if (held.isEmpty()) {
+                held = new ArrayList<>();
+            }
             held.add(new Held(msgId, seq, text));
             return Admit.HELD;
         }
@@ -145,6 +167,9 @@ final class ClientConnection {
         if (msgId == 0) {
             return true;
         }
+        if (pushed == null) {
+            pushed = new RecentIds();
+        }
         return pushed.putIfAbsent(msgId, Boolean.TRUE) == null;
     }
 
@@ -156,8 +181,23 @@ final class ClientConnection {
         return -seq;
     }
 
+    /** Insertion-ordered ids, the oldest forgotten past {@link #REMEMBERED_IDS}. */
+    private static final class RecentIds extends LinkedHashMap<Long, Boolean> {
+        RecentIds() {
+            super(16, 0.75f, false);
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > REMEMBERED_IDS;
+        }
+    }
+
     /** Keeps a replayed frame made before the socket opened (the caller checked {@link #firstPush}). */
     synchronized void early(String text) {
+        if (early.isEmpty()) {
+            early = new ArrayList<>();
+        }
         early.add(text);
     }
 
@@ -171,6 +211,9 @@ final class ClientConnection {
     /** Ends the replay: returns the held frames not yet pushed, in seq order, and lets later frames through. */
     synchronized List<Held> goLive() {
         live = true;
+        if (held.isEmpty()) {
+            return List.of();
+        }
         List<Held> out = new ArrayList<>();
         held.sort(Comparator.comparingLong(Held::seq));
         for (Held h : held) {

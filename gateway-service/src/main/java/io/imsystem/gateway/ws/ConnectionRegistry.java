@@ -1,20 +1,24 @@
 package io.imsystem.gateway.ws;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The connections of this gateway, by id and by user, with the per-user cap. Plain Java (no I/O):
  * {@link ChatSessions} decides what happens to them.
+ *
+ * <p>A user's connections are one small array, replaced (never changed) under the map's lock of that
+ * user: a handful of sockets per user at most, read on every frame for the user, changed only at
+ * open and close; a set per user would cost a map of its own per user (~200 bytes) for nothing.
  */
 final class ConnectionRegistry {
 
     private final Map<String, ClientConnection> byId = new ConcurrentHashMap<>();
-    private final Map<Long, Set<ClientConnection>> byUser = new ConcurrentHashMap<>();
+    private final Map<Long, ClientConnection[]> byUser = new ConcurrentHashMap<>();
 
     /**
      * Adds a connection unless its user already has {@code maxPerUser}; the check and the add are one
@@ -22,14 +26,20 @@ final class ConnectionRegistry {
      */
     boolean add(ClientConnection c, int maxPerUser) {
         boolean[] added = {false};
-        byUser.compute(c.userId, (user, set) -> {
-            Set<ClientConnection> s = set == null ? ConcurrentHashMap.newKeySet() : set;
-            if (s.size() < maxPerUser) {
-                s.add(c);
+        byUser.compute(c.userId, (user, conns) -> {
+            if (conns == null) {
                 byId.put(c.id, c);
                 added[0] = true;
+                return new ClientConnection[] {c};
             }
-            return s.isEmpty() ? null : s;
+            if (conns.length >= maxPerUser) {
+                return conns;
+            }
+            ClientConnection[] more = Arrays.copyOf(conns, conns.length + 1);
+            more[conns.length] = c;
+            byId.put(c.id, c);
+            added[0] = true;
+            return more;
         });
         return added[0];
     }
@@ -39,9 +49,23 @@ final class ConnectionRegistry {
         if (!byId.remove(c.id, c)) {
             return false;
         }
-        byUser.computeIfPresent(c.userId, (user, set) -> {
-            set.remove(c);
-            return set.isEmpty() ? null : set;
+        byUser.computeIfPresent(c.userId, (user, conns) -> {
+            int at = -1;
+            for (int i = 0; i < conns.length; i++) {
+                if (conns[i] == c) {
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                return conns;
+            }
+            if (conns.length == 1) {
+                return null;
+            }
+            ClientConnection[] fewer = new ClientConnection[conns.length - 1];
+            System.arraycopy(conns, 0, fewer, 0, at);
+            System.arraycopy(conns, at + 1, fewer, at, conns.length - at - 1);
+            return fewer;
         });
         return true;
     }
@@ -50,10 +74,10 @@ final class ConnectionRegistry {
         return byId.get(c.id) == c;
     }
 
-    /** The user's connections here (a live view: empty when none). */
+    /** The user's connections here at this moment (empty when none). */
     Collection<ClientConnection> ofUser(long userId) {
-        Set<ClientConnection> set = byUser.get(userId);
-        return set == null ? List.of() : set;
+        ClientConnection[] conns = byUser.get(userId);
+        return conns == null ? List.of() : Arrays.asList(conns);
     }
 
     /** The user's connections that belong to the session or token that ended (all of the user's when neither is given). */

@@ -124,7 +124,7 @@ public class InboundFrames {
         if (!frame.path("msg_id").canConvertToLong() || id <= 0) {
             return new FrameDispatch.Bad("msg_id: must be a message id", "ack_read");
         }
-        call(c, messages.read(c.bearer, id)).subscribe().with(f -> {
+        call(c, messages.read(c.bearer(), id)).subscribe().with(f -> {
             if (f != null) {
                 error(c, f.status(), f.error(), f.message(), "ack_read");
             }

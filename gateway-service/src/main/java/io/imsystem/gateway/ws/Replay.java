@@ -31,7 +31,7 @@ public class Replay {
      * first at the open. Everything in it was stored before the client saw the open.
      */
     Uni<Void> firstOfflinePage(ClientConnection c) {
-        return messages.offline(c.bearer, 0, PAGE).onItem().transform(page -> {
+        return messages.offline(c.bearer(), 0, PAGE).onItem().transform(page -> {
             List<JsonNode> list = page.messages();
             long last = 0;
             for (JsonNode m : list) {
@@ -56,7 +56,7 @@ public class Replay {
         if (c.isGone()) {
             return Uni.createFrom().voidItem();
         }
-        return messages.offline(c.bearer, afterSeq, PAGE).onItem().transformToUni(page -> {
+        return messages.offline(c.bearer(), afterSeq, PAGE).onItem().transformToUni(page -> {
             List<JsonNode> list = page.messages();
             long last = afterSeq;
             for (JsonNode m : list) {
@@ -81,7 +81,7 @@ public class Replay {
         if (c.isGone()) {
             return Uni.createFrom().item(afterSeq);
         }
-        return messages.sync(c.bearer, afterSeq, PAGE).onItem().transformToUni(page -> {
+        return messages.sync(c.bearer(), afterSeq, PAGE).onItem().transformToUni(page -> {
             long highest = afterSeq;
             List<JsonNode> chats = page.messages();
             List<JsonNode> changes = page.changes();

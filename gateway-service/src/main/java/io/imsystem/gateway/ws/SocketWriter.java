@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.CloseReason;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -19,6 +20,7 @@ public class SocketWriter {
     private static final Logger LOG = Logger.getLogger(SocketWriter.class);
     /** A socket that does not complete the close handshake in this time is cut. */
     private static final long CLOSE_GRACE_MILLIS = 5000;
+    private static final byte[] PING = {'p', 'i', 'n', 'g'};
 
     private final int maxPending;
     private final Counter framesOut;
@@ -46,6 +48,15 @@ public class SocketWriter {
             c.unflushed.decrementAndGet();
             framesOut.increment();
         }, e -> c.unflushed.decrementAndGet());
+    }
+
+    /** A ping (the client's pong counts as a sign of life); a socket that is closing is left alone. */
+    void ping(ClientConnection c) {
+        if (c.closing.get() || c.socket == null) {
+            return;
+        }
+        c.socket.sendPing(Buffer.buffer(PING)).subscribe().with(ok -> {
+        }, e -> LOG.debugf("ping of %s failed: %s", c.id, e.toString()));
     }
 
     /** Closes a socket that cannot keep up with what is meant for it. */

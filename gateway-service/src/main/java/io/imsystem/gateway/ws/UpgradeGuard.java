@@ -1,8 +1,13 @@
 package io.imsystem.gateway.ws;
 
+import io.imsystem.common.redis.Keys;
 import io.imsystem.gateway.config.GatewayConfig;
-import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -10,20 +15,34 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.jwt.JsonWebToken;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Decides every WebSocket handshake before the upgrade: the browser origin must be allowed (403),
  * the token valid and not revoked (401), {@code since_seq} a number (400).
+ *
+ * <p>The token is checked here (signature, issuer and expiry by smallrye-jwt's parser with the
+ * {@code mp.jwt.verify.*} settings, then the revocation marker auth writes at logout), not through
+ * Quarkus security: a socket opened with a {@code SecurityIdentity} makes websockets-next keep that
+ * identity, the parsed token and the handshake's whole routing context (request, response, headers)
+ * for the socket's life, plus an expiry timer of its own; the gateway needs only the few primitives
+ * {@link ClientConnection} keeps (docs/ARCHITECTURE.md, "Connection state").
  */
 @ApplicationScoped
 public class UpgradeGuard implements HttpUpgradeCheck {
 
+    private static final Uni<CheckResult> UNAUTHORIZED = CheckResult.rejectUpgrade(401);
+
     private final Set<String> allowedOrigins;
     private final ChatSessions sessions;
+    private final JWTParser parser;
+    private final ReactiveKeyCommands<String> redisKeys;
+    private final Keys keys;
 
-    public UpgradeGuard(GatewayConfig config, ChatSessions sessions) {
+    public UpgradeGuard(GatewayConfig config, ChatSessions sessions, JWTParser parser, ReactiveRedisDataSource redis, Keys keys) {
         this.sessions = sessions;
+        this.parser = parser;
+        this.redisKeys = redis.key();
+        this.keys = keys;
         this.allowedOrigins = config.ws().allowedOrigins().stream().map(UpgradeGuard::normalize).collect(Collectors.toSet());
     }
 
@@ -44,30 +63,86 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         } catch (NumberFormatException e) {
             return CheckResult.rejectUpgrade(400);
         }
-        // A refused token fails this Uni; Quarkus then answers 401 in the envelope (common's HttpEdge).
-        return context.securityIdentity().onItem().transformToUni(identity -> accept(context, identity, since));
-    }
-
-    private Uni<CheckResult> accept(HttpUpgradeContext context, SecurityIdentity identity, Long since) {
-        if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
-            return CheckResult.rejectUpgrade(401);
+        Token token = tokenOf(request);
+        if (token == null) {
+            return UNAUTHORIZED;
         }
+        JsonWebToken jwt;
         long userId;
         try {
+            jwt = parser.parse(token.text());
             userId = Long.parseLong(jwt.getSubject());
-        } catch (NumberFormatException | NullPointerException e) {
-            return CheckResult.rejectUpgrade(401);
+        } catch (ParseException | NumberFormatException | NullPointerException e) {
+            return UNAUTHORIZED;
+        }
+        String jti = jwt.getTokenID();
+        if (jti == null || jti.isBlank()) {
+            return UNAUTHORIZED;
         }
         Object sid = jwt.getClaim("sid");
-        ClientConnection c = sessions.newConnection(userId, jwt.getTokenID(), sid == null ? null : sid.toString(),
-                "Bearer " + jwt.getRawToken(), jwt.getExpirationTime());
-        c.transport = context.httpRequest().connection();
-        context.userData().put(ChatSessions.CONNECTION, c);
-        if (since != null) {
-            context.userData().put(ChatSessions.SINCE_SEQ, since);
+        // Only primitives and the token's text go on: the parsed token is not kept.
+        ClientConnection c = sessions.newConnection(userId, jti, sid == null ? null : sid.toString(), token, jwt.getExpirationTime());
+        return redisKeys.exists(keys.revoked(jti)).onItem().transformToUni(revoked -> {
+            if (revoked) {
+                return UNAUTHORIZED;
+            }
+            c.transport = request.connection();
+            context.userData().put(ChatSessions.CONNECTION, c);
+            if (since != null) {
+                context.userData().put(ChatSessions.SINCE_SEQ, since);
+            }
+            // Live before the client sees the open: route registered, first offline page fetched (docs/ARCHITECTURE.md).
+            return sessions.prepare(c).chain(() -> permit(context));
+        }).onFailure().recoverWithUni(e -> CheckResult.rejectUpgrade(503)); // Redis unreachable: no revocation check
+    }
+
+    /** Where a handshake's token is: the chars {@code [start, end)} of {@code source}, a header's or the query parameter's value. */
+    record Token(String source, int start, int end) {
+        String text() {
+            return source.substring(start, end);
         }
-        // Live before the client sees the open: route registered, first offline page fetched (docs/ARCHITECTURE.md).
-        return sessions.prepare(c).chain(() -> permit(context));
+
+        /** The token in {@code source} from {@code from} on, blanks around it left out; null when there is none. */
+        static Token within(String source, int from, int to) {
+            int start = from;
+            int end = to;
+            while (start < end && Character.isWhitespace(source.charAt(start))) {
+                start++;
+            }
+            while (end > start && Character.isWhitespace(source.charAt(end - 1))) {
+                end--;
+            }
+            return start == end ? null : new Token(source, start, end);
+        }
+    }
+
+    /**
+     * The access token of a handshake, where a client can put it: {@code Sec-WebSocket-Protocol: Bearer, <jwt>}
+     * (what the web and JS clients send) or {@code Bearer <jwt>}, {@code Authorization: Bearer <jwt>}, or
+     * {@code ?token=}. The connection keeps the header's own string (the handshake's headers are kept
+     * for the socket's life anyway), not a copy of the token.
+     */
+    static Token tokenOf(HttpServerRequest request) {
+        String query = request.getParam("token");
+        if (query != null && !query.isBlank()) {
+            return Token.within(query, 0, query.length());
+        }
+        String protocol = request.getHeader("Sec-WebSocket-Protocol");
+        if (protocol != null) {
+            int comma = protocol.indexOf(',');
+            if (comma >= 0 && protocol.substring(0, comma).trim().equals("Bearer")) {
+                int next = protocol.indexOf(',', comma + 1);
+                return Token.within(protocol, comma + 1, next < 0 ? protocol.length() : next);
+            }
+            if (comma < 0 && protocol.startsWith("Bearer ")) {
+                return Token.within(protocol, 7, protocol.length());
+            }
+        }
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Token.within(authorization, 7, authorization.length());
+        }
+        return null;
     }
 
     private static Uni<CheckResult> permit(HttpUpgradeContext context) {
