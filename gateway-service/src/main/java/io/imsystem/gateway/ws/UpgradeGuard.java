@@ -2,6 +2,7 @@ package io.imsystem.gateway.ws;
 
 import io.imsystem.common.redis.Keys;
 import io.imsystem.gateway.config.GatewayConfig;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
@@ -30,7 +31,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @ApplicationScoped
 public class UpgradeGuard implements HttpUpgradeCheck {
 
-    private static final Uni<CheckResult> UNAUTHORIZED = CheckResult.rejectUpgrade(401);
 
     private final Set<String> allowedOrigins;
     private final ChatSessions sessions;
@@ -63,9 +63,11 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         } catch (NumberFormatException e) {
             return CheckResult.rejectUpgrade(400);
         }
+        // A refused token fails this Uni: common's HttpEdge answers it with the 401 envelope
+        // (TOKEN_EXPIRED or TOKEN_INVALID), an unreachable Redis with 503, and never logs the URI.
         Token token = tokenOf(request);
         if (token == null) {
-            return UNAUTHORIZED;
+            return refused(new AuthenticationFailedException("no token"));
         }
         JsonWebToken jwt;
         long userId;
@@ -73,18 +75,18 @@ public class UpgradeGuard implements HttpUpgradeCheck {
             jwt = parser.parse(token.text());
             userId = Long.parseLong(jwt.getSubject());
         } catch (ParseException | NumberFormatException | NullPointerException e) {
-            return UNAUTHORIZED;
+            return refused(new AuthenticationFailedException(e));
         }
         String jti = jwt.getTokenID();
         if (jti == null || jti.isBlank()) {
-            return UNAUTHORIZED;
+            return refused(new AuthenticationFailedException("token without jti"));
         }
         Object sid = jwt.getClaim("sid");
         // Only primitives and the token's text go on: the parsed token is not kept.
         ClientConnection c = sessions.newConnection(userId, jti, sid == null ? null : sid.toString(), token, jwt.getExpirationTime());
         return redisKeys.exists(keys.revoked(jti)).onItem().transformToUni(revoked -> {
             if (revoked) {
-                return UNAUTHORIZED;
+                return refused(new AuthenticationFailedException("token revoked"));
             }
             c.transport = request.connection();
             context.userData().put(ChatSessions.CONNECTION, c);
@@ -93,7 +95,11 @@ public class UpgradeGuard implements HttpUpgradeCheck {
             }
             // Live before the client sees the open: route registered, first offline page fetched (docs/ARCHITECTURE.md).
             return sessions.prepare(c).chain(() -> permit(context));
-        }).onFailure().recoverWithUni(e -> CheckResult.rejectUpgrade(503)); // Redis unreachable: no revocation check
+        });
+    }
+
+    private static Uni<CheckResult> refused(AuthenticationFailedException e) {
+        return Uni.createFrom().failure(e);
     }
 
     /** Where a handshake's token is: the chars {@code [start, end)} of {@code source}, a header's or the query parameter's value. */
