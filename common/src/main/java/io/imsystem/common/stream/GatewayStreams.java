@@ -10,6 +10,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -47,6 +48,8 @@ public class GatewayStreams {
         }
     }
 
+    private static final Duration AWAIT = Duration.ofSeconds(10);
+
     private final Redis redis;
     private final Keys keys;
     private final String maxLen;
@@ -83,9 +86,13 @@ public class GatewayStreams {
         });
     }
 
-    /** {@link #publish} from a worker thread. */
+    /**
+     * {@link #publish} from a worker thread, waiting at most as long as Quarkus's blocking Redis client
+     * would ({@code quarkus.redis.timeout}'s default): a Redis that stops answering must not hold the
+     * caller (message-service's publisher thread) for ever.
+     */
     public int publishAndAwait(List<Targeted> entries) {
-        return publish(entries).await().indefinitely();
+        return publish(entries).await().atMost(AWAIT);
     }
 
     /** Adds entries to the streams of gateways already known (presence, which owns the routes); answers how many XADDs. */
